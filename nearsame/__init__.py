@@ -1,0 +1,41 @@
+"""nearsame: find the passages news articles share, who published them first, and what is new.
+
+The library never prints and never exits; ``nearsame.cli`` and ``nearsame.tui`` are thin shells.
+Importing ``nearsame`` does not import Textual.
+"""
+
+from __future__ import annotations
+
+from nearsame.analyze import Analysis, analyze
+from nearsame.document import Document
+from nearsame.errors import IndexStoreError, InputError, NearsameError, ParameterError, ReportError
+from nearsame.language import LANGUAGES, detect_language
+from nearsame.loaders import FieldNames, LoadProblem, LoadResult, iter_documents, load_documents
+from nearsame.normalize import Token, Tokens, fold, tokenize
+from nearsame.segment import Paragraph, Segmentation, Sentence, segment
+
+__all__ = [
+    "LANGUAGES",
+    "Analysis",
+    "Document",
+    "FieldNames",
+    "IndexStoreError",
+    "InputError",
+    "LoadProblem",
+    "LoadResult",
+    "NearsameError",
+    "Paragraph",
+    "ParameterError",
+    "ReportError",
+    "Segmentation",
+    "Sentence",
+    "Token",
+    "Tokens",
+    "analyze",
+    "detect_language",
+    "fold",
+    "iter_documents",
+    "load_documents",
+    "segment",
+    "tokenize",
+]

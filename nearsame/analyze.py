@@ -1,0 +1,53 @@
+"""The analysed document: language, tokens, content terms and sentences, computed once."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from nearsame.document import Document
+from nearsame.language import content_words, detect_language
+from nearsame.normalize import Tokens, tokenize
+from nearsame.segment import MIN_WORDS, Paragraph, Sentence, segment
+
+__all__ = ["Analysis", "analyze"]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the engine needs from one document.
+
+    ``sentence_tokens[i]`` is the ``(first, stop)`` token range of sentence ``i``.
+    ``terms[j]`` is the content term of token ``j`` (``None`` for a stop word).
+    """
+
+    document: Document
+    language: str | None
+    tokens: Tokens
+    terms: tuple[str | None, ...]
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+    sentence_tokens: tuple[tuple[int, int], ...]
+
+
+def analyze(
+    document: Document, *, language: str | None = None, min_words: int = MIN_WORDS
+) -> Analysis:
+    """Analyse ``document``; ``language`` (ISO 639-1) overrides detection and the document's own."""
+    text = document.text
+    lang = language or document.language or detect_language(document.body)
+    tokens = tokenize(text, document.body_start)
+    segmentation = segment(text, start=document.body_start, min_words=min_words)
+    ranges = tuple(
+        (bisect_left(tokens.starts, s.start), bisect_left(tokens.starts, s.end))
+        for s in segmentation.sentences
+    )
+    return Analysis(
+        document=document,
+        language=lang,
+        tokens=tokens,
+        terms=content_words(text, tokens, lang),
+        paragraphs=segmentation.paragraphs,
+        sentences=segmentation.sentences,
+        sentence_tokens=ranges,
+    )

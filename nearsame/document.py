@@ -1,0 +1,46 @@
+"""The `Document`: one article, its original text and its metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Document"]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article.
+
+    ``text`` is the text exactly as decoded, header included; every span nearsame reports is in
+    code points of this string. ``body_start`` is where the article itself begins (after a
+    ``key: value`` header or an inline ``date`` marker): segmentation starts there.
+    ``date`` is ISO 8601 (``2023-08``, ``2023-08-14`` or a full timestamp) or ``None``.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    language: str | None = None
+    body_start: int = 0
+    metadata: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.body_start <= len(self.text):
+            raise ValueError(
+                f"body_start={self.body_start} is outside the text (0..{len(self.text)})"
+            )
+
+    @property
+    def body(self) -> str:
+        """The article without its header."""
+        return self.text[self.body_start :]
+
+    @property
+    def label(self) -> str:
+        """A short human name: the title, else the id."""
+        return self.title or self.id

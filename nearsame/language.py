@@ -1,0 +1,129 @@
+"""Language detection and content words: stop words removed, the rest stemmed (Snowball).
+
+The content-word view of a sentence is what finds rewritten background: two sentences that share
+``KCNA``, ``Kim``, ``usin`` (usine, usines), ``munit`` (munitions) and ``visit`` share facts even
+when their phrasing differs. Numbers are content words (``15000`` is a fact).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache, lru_cache
+
+import Stemmer
+from stop_words import get_stop_words
+
+from nearsame.normalize import ELISION_NORMS, Tokens, fold
+
+__all__ = [
+    "LANGUAGES",
+    "ContentWords",
+    "content_words",
+    "detect_language",
+]
+
+#: ISO 639-1 code -> Snowball / stop-words name, for every language both libraries support.
+LANGUAGES: dict[str, str] = {
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german",
+    "el": "greek", "en": "english", "es": "spanish", "fa": "persian", "fi": "finnish",
+    "fr": "french", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "it": "italian",
+    "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sv": "swedish", "tr": "turkish",
+}  # fmt: skip
+
+_DETECT_CHARS = 4000
+_MIN_LETTERS = 20
+_MIN_CONFIDENCE = 0.5
+
+
+class _Identifier:
+    """py3langid's model, loaded once on first use (it takes about half a second)."""
+
+    def __init__(self) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._model.set_languages(sorted(LANGUAGES))
+
+    def classify(self, text: str) -> tuple[str, float]:
+        language, confidence = self._model.classify(text)
+        return str(language), float(confidence)
+
+
+@cache
+def _identifier() -> _Identifier:
+    return _Identifier()
+
+
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of ``text``'s language, or ``None`` when it cannot be told.
+
+    Only languages with both a stemmer and a stop-word list are considered (``LANGUAGES``).
+    """
+    sample = text[:_DETECT_CHARS]
+    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+        return None
+    language, confidence = _identifier().classify(sample)
+    return language if confidence >= _MIN_CONFIDENCE else None
+
+
+@cache
+def _stop_words(language: str | None) -> frozenset[str]:
+    """The folded stop words of ``language``.
+
+    The stop-words lists carry contractions twice, with and without the apostrophe (``she'll`` and
+    ``shell``, ``we'll`` and ``well``); the apostrophe-less twins are real words, so they are left out.
+    """
+    words = set(ELISION_NORMS)
+    if language in LANGUAGES:
+        listed = {fold(word) for word in get_stop_words(LANGUAGES[language])}
+        twins = {word.replace("'", "") for word in listed if "'" in word}
+        words.update(listed - twins)
+    return frozenset(words)
+
+
+@cache
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(LANGUAGES[language])
+
+
+@lru_cache(maxsize=262_144)
+def _stem(language: str, word: str) -> str:
+    lowered = unicodedata.normalize("NFKC", word).casefold()
+    return fold(_stemmer(language).stemWord(lowered))
+
+
+class ContentWords:
+    """Maps the tokens of one language to content terms (``None`` for stop words)."""
+
+    def __init__(self, language: str | None) -> None:
+        if language is not None and language not in LANGUAGES and len(language) != 2:
+            raise ValueError(f"language must be an ISO 639-1 code such as 'fr', not {language!r}")
+        self.language = language if language in LANGUAGES else None
+        self._stops = _stop_words(self.language)
+
+    def term(self, original: str, norm: str) -> str | None:
+        """The content term of one token, or ``None`` when it is a stop word or a lone letter."""
+        if norm in self._stops or (len(norm) == 1 and not norm.isdigit()):
+            return None
+        if norm.isdigit() or self.language is None:
+            return norm
+        return _stem(self.language, original)
+
+    def terms(self, text: str, tokens: Tokens) -> tuple[str | None, ...]:
+        """One entry per token of ``text``: its content term, or ``None``."""
+        term = self.term
+        return tuple(
+            term(text[s:e], norm)
+            for s, e, norm in zip(tokens.starts, tokens.ends, tokens.norms, strict=True)
+        )
+
+
+@cache
+def _content_words(language: str | None) -> ContentWords:
+    return ContentWords(language)
+
+
+def content_words(text: str, tokens: Tokens, language: str | None) -> tuple[str | None, ...]:
+    """The content term of each token of ``text`` (``None`` for stop words), in ``language``."""
+    return _content_words(language).terms(text, tokens)

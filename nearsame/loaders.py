@@ -1,0 +1,359 @@
+"""Read documents from text and Markdown files, JSON and JSONL records, folders and standard input.
+
+Nothing bad in one file stops the rest: every problem (undecodable or binary file, empty document,
+malformed JSONL line, duplicate id, document over the size limit) becomes a located `LoadProblem`
+and reading goes on. The caller decides whether problems are fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from nearsame.document import Document
+
+__all__ = [
+    "FieldNames",
+    "LoadProblem",
+    "LoadResult",
+    "iter_documents",
+    "load_documents",
+    "parse_text",
+]
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+DEFAULT_MAX_CHARS = 10_000_000
+STDIN = "-"
+
+_HEADER_LINE_RE = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,30})[ \t]*:[ \t]*(.*?)[ \t]*\r?$")
+_HEADER_KEYS = frozenset(
+    {"title", "date", "source", "url", "id", "author", "language", "lang", "section",
+     "published", "publisher", "modified", "tags", "link"}
+)  # fmt: skip
+_DATE_MARKER_RE = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}(?:-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?)?")
+_TITLE_MAX_CHARS = 200
+_TITLE_MIN_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """Something that could not be read, and where: ``location`` is a path, ``path:line`` or id."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldNames:
+    """Which record fields hold what. ``text`` may name several fields, joined by a blank line."""
+
+    id: str = "id"
+    text: tuple[str, ...] = ("text",)
+    title: str = "title"
+    date: str = "date"
+    source: str = "source"
+    url: str = "url"
+    language: str = "language"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """The documents read (in input order, ids unique) and the problems met."""
+
+    documents: tuple[Document, ...]
+    problems: tuple[LoadProblem, ...] = field(default=())
+
+
+def load_documents(
+    sources: Iterable[str | Path],
+    *,
+    fields: FieldNames | None = None,
+    stdin: IO[bytes] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> LoadResult:
+    """Read every document under ``sources`` (files, folders, or ``-`` for ``stdin``)."""
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    for item in iter_documents(sources, fields=fields, stdin=stdin, max_chars=max_chars):
+        (documents if isinstance(item, Document) else problems).append(item)  # type: ignore[arg-type]
+    return LoadResult(tuple(documents), tuple(problems))
+
+
+def iter_documents(
+    sources: Iterable[str | Path],
+    *,
+    fields: FieldNames | None = None,
+    stdin: IO[bytes] | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Iterator[Document | LoadProblem]:
+    """Yield documents and problems as they are read; a repeated id is a problem, not a document."""
+    names = fields or FieldNames()
+    seen: dict[str, str] = {}
+    for source in sources:
+        for item in _iter_source(source, names, stdin, max_chars):
+            if isinstance(item, Document):
+                where = item.path or item.id
+                if item.id in seen:
+                    yield LoadProblem(
+                        where, f"duplicate id {item.id!r} (first read from {seen[item.id]})"
+                    )
+                    continue
+                seen[item.id] = where
+            yield item
+
+
+def _iter_source(
+    source: str | Path, names: FieldNames, stdin: IO[bytes] | None, max_chars: int
+) -> Iterator[Document | LoadProblem]:
+    if str(source) == STDIN:
+        if stdin is None:
+            yield LoadProblem("<stdin>", "standard input is not available")
+            return
+        yield from _read_stream(stdin, "<stdin>", names, max_chars)
+        return
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(
+            (p for p in path.rglob("*") if p.is_file() and _wanted(p.relative_to(path))),
+            key=lambda p: p.relative_to(path).as_posix(),
+        )
+        if not files:
+            yield LoadProblem(str(path), "no .txt, .md, .json or .jsonl file in this folder")
+        for file in files:
+            yield from _read_file(file, file.relative_to(path).as_posix(), names, max_chars)
+    elif path.is_file():
+        yield from _read_file(path, path.name, names, max_chars)
+    elif path.exists():
+        yield LoadProblem(str(path), "not a regular file or folder")
+    else:
+        yield LoadProblem(str(path), "no such file or folder")
+
+
+def _wanted(relative: Path) -> bool:
+    if any(part.startswith(".") for part in relative.parts):
+        return False
+    return relative.suffix.lower() in TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+
+
+def _read_file(
+    path: Path, doc_id: str, names: FieldNames, max_chars: int
+) -> Iterator[Document | LoadProblem]:
+    where = str(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        try:
+            with path.open("rb") as stream:
+                yield from _read_jsonl(stream, where, names, max_chars)
+        except OSError as error:
+            yield LoadProblem(where, f"cannot read: {error.strerror or error}")
+        return
+    try:
+        size = path.stat().st_size
+        if size > 4 * max_chars:
+            yield LoadProblem(where, _too_big(size, max_chars, "bytes"))
+            return
+        data = path.read_bytes()
+    except OSError as error:
+        yield LoadProblem(where, f"cannot read: {error.strerror or error}")
+        return
+    text = _decode(data, where)
+    if isinstance(text, LoadProblem):
+        yield text
+    elif suffix in JSON_SUFFIXES:
+        yield from _read_json(text, where, names, max_chars)
+    else:
+        yield _checked(parse_text(text, doc_id=doc_id, path=where), where, max_chars)
+
+
+def _read_stream(
+    stream: IO[bytes], where: str, names: FieldNames, max_chars: int
+) -> Iterator[Document | LoadProblem]:
+    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+    if head.lstrip()[:1] == b"{":
+        yield from _read_jsonl(stream, where, names, max_chars)
+        return
+    data = stream.read()
+    text = _decode(data, where)
+    if isinstance(text, LoadProblem):
+        yield text
+    elif text.lstrip()[:1] == "{":
+        yield from _read_jsonl(iter(data.splitlines(keepends=True)), where, names, max_chars)
+    else:
+        yield _checked(parse_text(text, doc_id=where, path=None), where, max_chars)
+
+
+def _too_big(size: int, limit: int, unit: str) -> str:
+    return f"{size:,} {unit}, over the limit of {limit:,} characters for one document"
+
+
+def _decode(data: bytes, where: str) -> str | LoadProblem:
+    if b"\x00" in data[:8192]:
+        return LoadProblem(where, "binary file (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return LoadProblem(
+            f"{where}:{line}",
+            f"not valid UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r}); "
+            "re-encode the file as UTF-8",
+        )
+
+
+def _checked(
+    document: Document | LoadProblem, where: str, max_chars: int
+) -> Document | LoadProblem:
+    if isinstance(document, LoadProblem):
+        return document
+    if len(document.text) > max_chars:
+        return LoadProblem(where, _too_big(len(document.text), max_chars, "characters"))
+    if not document.body.strip():
+        return LoadProblem(where, "empty document")
+    return document
+
+
+def _read_jsonl(
+    lines: Iterable[bytes], where: str, names: FieldNames, max_chars: int
+) -> Iterator[Document | LoadProblem]:
+    for number, raw in enumerate(lines, start=1):
+        location = f"{where}:{number}"
+        if not raw.strip():
+            continue
+        if len(raw) > 4 * max_chars:
+            yield LoadProblem(location, _too_big(len(raw), max_chars, "bytes"))
+            continue
+        text = _decode(raw, location)
+        if isinstance(text, LoadProblem):
+            yield LoadProblem(location, text.message)
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield LoadProblem(location, f"malformed JSON ({error.msg} at column {error.colno})")
+            continue
+        yield _checked(
+            _from_record(record, names, location, f"{where}:{number}"), location, max_chars
+        )
+
+
+def _read_json(
+    text: str, where: str, names: FieldNames, max_chars: int
+) -> Iterator[Document | LoadProblem]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield LoadProblem(f"{where}:{error.lineno}", f"malformed JSON ({error.msg})")
+        return
+    if isinstance(data, Mapping) and isinstance(data.get("documents"), list):
+        data = data["documents"]
+    if isinstance(data, list):
+        for number, record in enumerate(data):
+            location = f"{where}#{number}"
+            yield _checked(_from_record(record, names, location, location), location, max_chars)
+    else:
+        yield _checked(_from_record(data, names, where, Path(where).name), where, max_chars)
+
+
+def _field(record: Mapping[str, Any], name: str) -> str | None:
+    value = record.get(name)
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _from_record(
+    record: Any, names: FieldNames, location: str, fallback_id: str
+) -> Document | LoadProblem:
+    if not isinstance(record, Mapping):
+        return LoadProblem(location, f"expected a JSON object, found {type(record).__name__}")
+    parts = [record.get(name) for name in names.text]
+    if all(part is None for part in parts):
+        wanted = " or ".join(repr(name) for name in names.text)
+        return LoadProblem(location, f"no {wanted} field (choose one with --text-field)")
+    if any(part is not None and not isinstance(part, str) for part in parts):
+        return LoadProblem(location, "the text field is not a string")
+    text = "\n\n".join(part for part in parts if part)
+    used = {names.id, *names.text, names.title, names.date, names.source, names.url, names.language}
+    metadata = {
+        k: v if isinstance(v, str) else json.dumps(v) for k, v in record.items() if k not in used
+    }
+    return Document(
+        id=_field(record, names.id) or fallback_id,
+        text=text,
+        title=_field(record, names.title),
+        date=_normal_date(_field(record, names.date)),
+        source=_field(record, names.source),
+        url=_field(record, names.url),
+        path=location,
+        language=_field(record, names.language),
+        metadata=metadata,
+    )
+
+
+def _normal_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    match = _ISO_DATE_RE.search(value)
+    return match.group().replace(" ", "T") if match else value
+
+
+def parse_text(text: str, *, doc_id: str, path: str | None) -> Document:
+    """Make a document of a text file: its ``key: value`` header or inline date marker, and title."""
+    header, body_start = _header(text)
+    marker = _DATE_MARKER_RE.match(text, body_start)
+    if marker is not None and "date" not in header:
+        header["date"] = marker.group(1)
+        body_start = marker.end()
+    known = {"title", "date", "source", "url", "id", "language", "lang"}
+    return Document(
+        id=header.get("id") or doc_id,
+        text=text,
+        title=header.get("title") or _guess_title(text, body_start),
+        date=_normal_date(header.get("date") or header.get("published")),
+        source=header.get("source") or header.get("publisher"),
+        url=header.get("url") or header.get("link"),
+        path=path,
+        language=header.get("language") or header.get("lang"),
+        body_start=body_start,
+        metadata={k: v for k, v in header.items() if k not in known},
+    )
+
+
+def _header(text: str) -> tuple[dict[str, str], int]:
+    """A block of ``key: value`` lines (optionally between ``---`` fences) ended by a blank line."""
+    lines = text.split("\n")
+    fenced = bool(lines) and lines[0].strip() == "---"
+    offset = len(lines[0]) + 1 if fenced else 0
+    header: dict[str, str] = {}
+    for line in lines[1:] if fenced else lines:
+        if (fenced and line.strip() == "---") or (not fenced and not line.strip()):
+            if header and _HEADER_KEYS.intersection(header):
+                return header, min(len(text), offset + len(line) + 1)
+            return {}, 0
+        match = _HEADER_LINE_RE.fullmatch(line)
+        if match is None:
+            return {}, 0
+        header[match.group(1).lower()] = match.group(2)
+        offset += len(line) + 1
+    return {}, 0
+
+
+def _guess_title(text: str, start: int) -> str | None:
+    """The first short single-line paragraph of three words or more, without a final full stop."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text[start : start + 3000])]
+    for paragraph in [p for p in paragraphs if p][:3]:
+        if "\n" in paragraph or len(paragraph) > _TITLE_MAX_CHARS:
+            return None
+        if len(paragraph.split()) >= _TITLE_MIN_WORDS:
+            return None if paragraph[-1] in ".:;," else paragraph
+    return None

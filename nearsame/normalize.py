@@ -1,0 +1,148 @@
+"""Tokens with exact offsets: words found in the original text and folded for comparison.
+
+Every token keeps ``(start, end)`` in code points of the original string; only its ``norm`` is
+folded (NFKC, ``unidecode``, casefold), so that ``Corée`` meets ``Coree`` and ``’`` meets ``'``.
+
+Handled on purpose:
+
+* French elision: ``l'usine`` and ``d’artillerie`` give two tokens, ``l'`` + ``usine``;
+* hyphenated words: ``nord-coréen`` gives ``nord`` + ``coreen`` (so ``Jong-un`` meets ``Jong Un``);
+* digit groups: ``15 000`` (plain, non-breaking or thin space), ``15,000`` and ``15.000`` are one
+  token ``15000``; decimals ``8,5`` and ``8.5`` are one token ``8.5``;
+* punctuation (« », curly quotes, dashes) makes no token;
+* Chinese and Japanese characters are one token each (those scripts do not separate words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import overload
+
+from unidecode import unidecode
+
+__all__ = ["ELISION_NORMS", "Token", "Tokens", "fold", "tokenize"]
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_APOS = "'\u2019\u02bc"
+_GROUP_SEP = " \u00a0\u202f\u2009"
+_TOKEN_RE = re.compile(
+    # 1: digit groups, 15 000 / 15,000 / 15.000 / 1 234 567
+    rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
+    # 2: decimals, 8,5 / 8.5
+    r"|(\d+[.,]\d+)(?![\w])"
+    # 3: one CJK character
+    rf"|([{_CJK}])"
+    # 4: a word, apostrophes inside kept (aujourd'hui, don't), hyphens split
+    rf"|([^\W_{_CJK}]+(?:[{_APOS}][^\W_{_CJK}]+)*)"
+)
+_ELISION_RE = re.compile(
+    rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
+)
+#: Folded forms of the French elided words (``l'``, ``d'``, …): always stop words.
+ELISION_NORMS = frozenset(
+    [
+        "l'",
+        "d'",
+        "j'",
+        "m'",
+        "n'",
+        "s'",
+        "t'",
+        "c'",
+        "qu'",
+        "jusqu'",
+        "lorsqu'",
+        "puisqu'",
+        "quoiqu'",
+        "presqu'",
+    ]
+)
+
+
+@lru_cache(maxsize=262_144)
+def _fold_non_ascii(text: str) -> str:
+    folded = unidecode(unicodedata.normalize("NFKC", text)).casefold()
+    return folded.replace(" ", "") or text.casefold()
+
+
+def fold(text: str) -> str:
+    """Fold one token for comparison: NFKC, ``unidecode``, casefold (``Corée`` → ``coree``)."""
+    if text.isascii():
+        return text.lower()
+    return _fold_non_ascii(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its span in the original text and its folded form."""
+
+    start: int
+    end: int
+    norm: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens(Sequence[Token]):
+    """The tokens of a text, stored as parallel tuples (compact and fast to build)."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    norms: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+    @overload
+    def __getitem__(self, index: slice) -> Tokens: ...
+    def __getitem__(self, index: int | slice) -> Token | Tokens:
+        if isinstance(index, slice):
+            return Tokens(self.starts[index], self.ends[index], self.norms[index])
+        return Token(self.starts[index], self.ends[index], self.norms[index])
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(Token, self.starts, self.ends, self.norms)
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """The text span covering tokens ``first`` to ``last`` inclusive."""
+        return self.starts[first], self.ends[last]
+
+
+def _fold_number(text: str, decimal: bool) -> str:
+    if decimal:
+        return text.replace(",", ".")
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
+    """Tokenize ``text[start:end]``; spans are offsets into the whole of ``text``."""
+    starts: list[int] = []
+    ends: list[int] = []
+    norms: list[str] = []
+    stop = len(text) if end is None else end
+    for match in _TOKEN_RE.finditer(text, start, stop):
+        kind = match.lastindex
+        s, e = match.span()
+        word = match.group()
+        if kind == 4:
+            elided = _ELISION_RE.match(word)
+            if elided is not None and elided.end() < len(word):
+                cut = s + elided.end()
+                starts.append(s)
+                ends.append(cut)
+                norms.append(fold(elided.group()).replace("\u2019", "'"))
+                s, word = cut, word[elided.end() :]
+            norm = fold(word)
+        elif kind == 3:
+            norm = fold(word)
+        else:
+            norm = _fold_number(word, decimal=kind == 2)
+        starts.append(s)
+        ends.append(e)
+        norms.append(norm)
+    return Tokens(tuple(starts), tuple(ends), tuple(norms))

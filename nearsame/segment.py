@@ -1,0 +1,291 @@
+"""Paragraphs and sentences with exact spans, robust to French and English news typography.
+
+A paragraph is a block between blank lines. Inside it, a sentence ends at ``.``, ``!``, ``?`` or
+``…`` (with any closing quotes or brackets) when the next word starts with a capital or a digit,
+except after an abbreviation (``M.``, ``Mme``, ``Dr.``, ``U.S.``), an initial (``J. Smith``) or
+inside a short quotation (« … », “ … ”). Scraped text whose paragraph break lost its space
+(``domestique.Consternant``) is cut too, and so is a line break unless the paragraph is
+hard-wrapped. Very short sentences join a neighbour in their paragraph so that every unit has
+enough words to fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Paragraph", "Segmentation", "Sentence", "segment"]
+
+MIN_WORDS = 6
+_QUOTE_MAX = 400
+
+_PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
+_TERMINAL_RE = re.compile(r"[.!?…。！？]+(?:[ \u00a0\u202f]?[»”\"'’)\]])*(?=\s)")
+_GLUED_RE = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=[^\W\d_]{2})")
+_FILENAME_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|tiff?)\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"[^\W_]+")
+_LAST_WORD_RE = re.compile(r"([^\s«“\"(\[]+)$")
+_QUOTE_RE = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
+_OPENERS = "«“\"‘'([—–-¿¡ \u00a0\u202f"
+#: Always abbreviations: a full stop after them never ends a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "m",
+        "mm",
+        "mme",
+        "mmes",
+        "mlle",
+        "mlles",
+        "mgr",
+        "dr",
+        "drs",
+        "mr",
+        "mrs",
+        "ms",
+        "messrs",
+        "st",
+        "ste",
+        "sts",
+        "prof",
+        "pr",
+        "gen",
+        "gén",
+        "sen",
+        "rep",
+        "gov",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "cpt",
+        "cmdr",
+        "adm",
+        "maj",
+        "jr",
+        "sr",
+        "inc",
+        "corp",
+        "ltd",
+        "co",
+        "bros",
+        "vs",
+        "cf",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+    ]
+)
+#: Abbreviations only when a number follows (``No. 5``, ``p. 12``, ``sept. 2023``).
+_NUMBERED = frozenset(
+    [
+        "no",
+        "nos",
+        "nº",
+        "n°",
+        "p",
+        "pp",
+        "vol",
+        "art",
+        "ch",
+        "chap",
+        "fig",
+        "av",
+        "bd",
+        "ave",
+        "blvd",
+        "approx",
+        "jan",
+        "feb",
+        "fév",
+        "févr",
+        "mar",
+        "apr",
+        "avr",
+        "aug",
+        "aoû",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "déc",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A block of text between blank lines; ``start``/``end`` exclude surrounding whitespace."""
+
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence (or a few short ones joined); the unit nearsame fingerprints and matches."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """The paragraphs and sentences of one text, in reading order."""
+
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+
+
+def segment(text: str, *, start: int = 0, min_words: int = MIN_WORDS) -> Segmentation:
+    """Split ``text[start:]`` into paragraphs and sentences (spans index the whole ``text``)."""
+    if min_words < 1:
+        raise ValueError(f"min_words must be at least 1, not {min_words}")
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    for p_start, p_end in _paragraph_spans(text, start):
+        paragraph = Paragraph(len(paragraphs), p_start, p_end)
+        paragraphs.append(paragraph)
+        for s_start, s_end, words in _sentences_of(text, p_start, p_end, min_words):
+            sentences.append(Sentence(len(sentences), paragraph.index, s_start, s_end, words))
+    return Segmentation(tuple(paragraphs), tuple(sentences))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _paragraph_spans(text: str, start: int) -> list[tuple[int, int]]:
+    spans = []
+    position = start
+    for match in _PARA_BREAK_RE.finditer(text, start):
+        spans.append(_trim(text, position, match.start()))
+        position = match.end()
+    spans.append(_trim(text, position, len(text)))
+    return [(s, e) for s, e in spans if s < e]
+
+
+def _is_abbreviation(text: str, period: int, p_start: int, next_char: str) -> bool:
+    """Whether the ``.`` at ``period`` ends an abbreviation or an initial, not a sentence."""
+    match = _LAST_WORD_RE.search(text, max(p_start, period - 40), period)
+    if match is None:
+        return False
+    word = match.group(1).rstrip(".")
+    if len(word) == 1 and word.isalpha():
+        return True
+    lowered = word.casefold()
+    if lowered in _ABBREVIATIONS or (lowered in _NUMBERED and next_char.isdigit()):
+        return True
+    parts = lowered.split(".")
+    return len(parts) > 1 and all(len(part) <= 2 and part.isalpha() for part in parts)
+
+
+def _sentence_opener(text: str, position: int, end: int) -> str:
+    """The first letter or digit at ``position`` (after openers), if it can open a sentence."""
+    limit = min(end, position + 6)
+    while position < limit and text[position] in _OPENERS:
+        position += 1
+    if position >= end:
+        return ""
+    char = text[position]
+    return char if char.isupper() or char.isdigit() else ""
+
+
+def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [
+        m.span() for m in _QUOTE_RE.finditer(text, start, end) if m.end() - m.start() < _QUOTE_MAX
+    ]
+
+
+def _line_breaks_cut(text: str, start: int, end: int) -> bool:
+    """Whether line breaks inside this paragraph end sentences (they do unless hard-wrapped)."""
+    lines = text[start:end].split("\n")
+    if len(lines) < 3:
+        return True
+    longest = max(len(line) for line in lines)
+    full = sum(1 for line in lines[:-1] if len(line) >= 0.6 * longest)
+    return not (longest <= 120 and full >= 0.75 * (len(lines) - 1))
+
+
+def _cuts(text: str, start: int, end: int) -> list[int]:
+    """Candidate sentence ends inside one paragraph, as offsets."""
+    quotes = _quoted(text, start, end)
+
+    def inside_quote(position: int) -> bool:
+        return any(q_start < position < q_end for q_start, q_end in quotes)
+
+    cuts: list[int] = []
+    for match in _TERMINAL_RE.finditer(text, start, end):
+        cut = match.end()
+        opener = _sentence_opener(text, cut + 1, end)
+        if not opener or inside_quote(cut):
+            continue
+        full_stop = match.group().rstrip("»”\"'’)] \u00a0\u202f") == "."
+        if full_stop and _is_abbreviation(text, match.start(), start, opener):
+            continue
+        cuts.append(cut)
+    for match in _GLUED_RE.finditer(text, start, end):
+        following = text[match.end()]
+        if following.isupper() and not inside_quote(match.end()):
+            cuts.append(match.end())
+    if _line_breaks_cut(text, start, end):
+        position = text.find("\n", start, end)
+        while position != -1:
+            cuts.append(position)
+            position = text.find("\n", position + 1, end)
+    return sorted(set(cuts))
+
+
+def _count_words(text: str, start: int, end: int) -> int:
+    return sum(1 for _ in _WORD_RE.finditer(text, start, end))
+
+
+def _sentences_of(text: str, start: int, end: int, min_words: int) -> list[tuple[int, int, int]]:
+    pieces: list[list[int]] = []  # [start, end, words, fixed]
+    position = start
+    filename = _FILENAME_RE.match(text, start, end)
+    if filename is not None and filename.end() < end:
+        s, e = _trim(text, start, filename.end())
+        pieces.append([s, e, _count_words(text, s, e), 1])
+        position = filename.end()
+    for cut in [*_cuts(text, position, end), end]:
+        s, e = _trim(text, position, cut)
+        if s < e:
+            pieces.append([s, e, _count_words(text, s, e), 0])
+        position = cut
+    return _join_short(pieces, min_words)
+
+
+def _join_short(pieces: list[list[int]], min_words: int) -> list[tuple[int, int, int]]:
+    """Join each sentence shorter than ``min_words`` to its previous (else next) neighbour."""
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        if piece[2] >= min_words or piece[3]:
+            index += 1
+            continue
+        if index > 0 and not pieces[index - 1][3]:
+            neighbour = pieces.pop(index - 1)
+            index -= 1
+        elif index + 1 < len(pieces) and not pieces[index + 1][3]:
+            neighbour = pieces.pop(index + 1)
+        else:
+            index += 1
+            continue
+        merged = [
+            min(piece[0], neighbour[0]),
+            max(piece[1], neighbour[1]),
+            piece[2] + neighbour[2],
+            0,
+        ]
+        pieces[index] = merged
+    return [(s, e, words) for s, e, words, _ in pieces]

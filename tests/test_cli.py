@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the real console entry point in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-c", "from nearsame.cli import entry_point; entry_point()", *args],
+        input=stdin, capture_output=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_inspect_shows_the_seeds_documents_languages_and_sentences() -> None:
+    result = run("inspect", "seeds/")
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert "000_ba787c83ef70fcd0.txt" in out and "language: fr" in out and "date: 2023-08" in out
+    assert "Kim Jong Un appelle" in out
+
+
+def test_inspect_json_spans_slice_the_original_text() -> None:
+    result = run("inspect", "seeds/", "--format", "json")
+    for line in result.stdout.decode().splitlines():
+        record = json.loads(line)
+        text = (ROOT / "seeds" / record["id"]).read_text(encoding="utf-8")
+        for sentence in record["sentences"]:
+            assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01")
+    result = run("inspect", str(tmp_path / "bin.txt"), "seeds/003_792bb7683bd44ead.txt")
+    assert result.returncode == 0
+    assert b"binary" in result.stderr and b"Traceback" not in result.stderr
+    assert b"003_792bb7683bd44ead.txt" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("inspect", "no-such-file"),
+        ("inspect", "seeds/", "missing.txt", "--strict"),
+        ("no-such-command",),
+        ("inspect",),
+    ],
+)
+def test_usage_and_input_errors_exit_2_without_a_traceback(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+
+
+def test_jsonl_on_standard_input_is_read() -> None:
+    result = run(
+        "inspect", "-", stdin=b'{"id": "x", "text": "Une phrase complete et assez longue."}\n{bad\n'
+    )
+    assert result.returncode == 0
+    assert b"x\n" in result.stdout and b"<stdin>:2" in result.stderr
+
+
+def test_every_command_has_help() -> None:
+    from click.testing import CliRunner
+
+    from nearsame.cli import cli
+
+    runner = CliRunner()
+    for name in cli.list_commands(None):  # type: ignore[arg-type]
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output

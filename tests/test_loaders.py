@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from nearsame.loaders import FieldNames, load_documents, parse_text
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+def test_a_folder_is_read_recursively_in_a_stable_order_with_relative_ids(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.txt").write_text(
+        "Deuxième article assez long pour compter.", encoding="utf-8"
+    )
+    (tmp_path / "a.md").write_text("Premier article assez long pour compter.", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("caché", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")
+    result = load_documents([tmp_path])
+    assert [d.id for d in result.documents] == ["a.md", "b/2.txt"]
+    assert result.problems == ()
+
+
+def test_the_seeds_load_with_their_dates_titles_and_exact_text() -> None:
+    result = load_documents([SEEDS])
+    first, second = result.documents
+    assert first.id == "000_ba787c83ef70fcd0.txt" and first.date == "2023-08"
+    assert first.text == (SEEDS / first.id).read_text(encoding="utf-8")
+    assert first.text[first.body_start :].startswith("Le dirigeant nord-coréen")
+    assert (
+        second.title
+        == "Kim Jong Un appelle à une augmentation de la production d'obus d'artillerie"
+    )
+
+
+def test_a_key_value_header_gives_metadata_and_the_body_starts_after_it() -> None:
+    text = "title: Le titre\ndate: 2024-03-05T10:00:00+01:00\nsource: AFP\nauthor: X\n\nLe corps."
+    document = parse_text(text, doc_id="x.txt", path=None)
+    assert (document.title, document.date, document.source) == (
+        "Le titre",
+        "2024-03-05T10:00:00+01:00",
+        "AFP",
+    )
+    assert document.metadata == {"author": "X"}
+    assert document.text == text and document.body == "Le corps."
+
+
+def test_a_first_line_with_a_colon_is_not_mistaken_for_a_header() -> None:
+    text = "Paris: le gouvernement annonce un plan\n\nLe corps de l'article."
+    document = parse_text(text, doc_id="x", path=None)
+    assert document.body_start == 0
+    assert document.title == "Paris: le gouvernement annonce un plan"
+
+
+def test_markdown_front_matter_is_read() -> None:
+    text = "---\ntitle: T\ndate: 2020-01-02\n---\nCorps du texte."
+    document = parse_text(text, doc_id="x.md", path=None)
+    assert (
+        document.title == "T"
+        and document.date == "2020-01-02"
+        and document.body == "Corps du texte."
+    )
+
+
+def test_jsonl_records_use_configurable_fields_and_bad_lines_are_located(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a", "text": "Texte A complet.", "date": "2020-01-01"}),
+        "{not json",
+        json.dumps({"id": "b", "body": "no text field"}),
+        json.dumps({"id": "a", "text": "Doublon de A."}),
+        json.dumps({"id": "c", "text": "   "}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "d", "text": "Texte D complet."}),
+    ]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_documents([path])
+    assert [d.id for d in result.documents] == ["a", "d"]
+    locations = [p.location for p in result.problems]
+    assert locations == [f"{path}:2", f"{path}:3", f"{path}:4", f"{path}:5", f"{path}:6"]
+    messages = " | ".join(p.message for p in result.problems)
+    assert "malformed JSON" in messages and "no 'text' field" in messages
+    assert "duplicate id 'a'" in messages and "empty document" in messages
+
+
+def test_several_text_fields_join_with_a_blank_line(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(
+        json.dumps({"title": "T", "heading": "Chapeau.", "article": "Corps."}), encoding="utf-8"
+    )
+    result = load_documents([path], fields=FieldNames(text=("heading", "article")))
+    assert result.documents[0].text == "Chapeau.\n\nCorps."
+    assert result.documents[0].id == "one.json"
+
+
+def test_a_json_list_and_a_documents_object_are_both_read(tmp_path: Path) -> None:
+    (tmp_path / "list.json").write_text(
+        json.dumps([{"id": "x", "text": "X."}, {"id": "y", "text": "Y."}])
+    )
+    (tmp_path / "obj.json").write_text(json.dumps({"documents": [{"id": "z", "text": "Z."}]}))
+    assert [d.id for d in load_documents([tmp_path]).documents] == ["x", "y", "z"]
+
+
+def test_binary_undecodable_empty_and_missing_files_are_problems_and_the_rest_is_read(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bin.txt").write_bytes(b"abc\x00def")
+    (tmp_path / "latin1.txt").write_bytes("ligne un\nCorée".encode("latin-1"))
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("Un article lisible.", encoding="utf-8")
+    result = load_documents([tmp_path, tmp_path / "missing.txt"])
+    assert [d.id for d in result.documents] == ["ok.txt"]
+    problems = {p.location: p.message for p in result.problems}
+    assert "binary" in problems[str(tmp_path / "bin.txt")]
+    assert "not valid UTF-8" in problems[f"{tmp_path / 'latin1.txt'}:2"]
+    assert "empty" in problems[str(tmp_path / "empty.txt")]
+    assert "no such file" in problems[str(tmp_path / "missing.txt")]
+
+
+def test_a_document_over_the_size_limit_is_skipped_with_its_size(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("mot " * 5000, encoding="utf-8")
+    (tmp_path / "small.txt").write_text("Petit.", encoding="utf-8")
+    result = load_documents([tmp_path], max_chars=1000)
+    assert [d.id for d in result.documents] == ["small.txt"]
+    assert "over the limit" in result.problems[0].message
+
+
+def test_standard_input_reads_plain_text_or_jsonl() -> None:
+    text = load_documents(["-"], stdin=io.BytesIO("Un texte sur l'entrée.".encode()))
+    assert text.documents[0].id == "<stdin>"
+    records = load_documents(
+        ["-"], stdin=io.BytesIO(b'{"id": "1", "text": "A."}\n{"id": "2", "text": "B."}\n')
+    )
+    assert [d.id for d in records.documents] == ["1", "2"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf8_with_or_without_bom_decodes_to_the_same_text(tmp_path: Path, bom: bytes) -> None:
+    (tmp_path / "a.txt").write_bytes(bom + "Corée".encode())
+    assert load_documents([tmp_path]).documents[0].text == "Corée"

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nearsame.loaders import parse_text
+from nearsame.segment import segment
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+def sentences(text: str, min_words: int = 1) -> list[str]:
+    return [text[s.start : s.end] for s in segment(text, min_words=min_words).sentences]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("M. Guyot a parlé. Mme Durand aussi.", ["M. Guyot a parlé.", "Mme Durand aussi."]),
+        ("Le Dr. Smith est venu. Il repart.", ["Le Dr. Smith est venu.", "Il repart."]),
+        ("The U.S. Army said so. Then it left.", ["The U.S. Army said so.", "Then it left."]),
+        ("George W. Bush spoke. People listened.", ["George W. Bush spoke.", "People listened."]),
+        ("La hausse atteint 3.5 points. Elle continue.", ["La hausse atteint 3.5 points.", "Elle continue."]),
+        ("Il a dit «\u00a0C'est fini. Nous partons\u00a0», a-t-il ajouté. Puis il est parti.",
+         ["Il a dit «\u00a0C'est fini. Nous partons\u00a0», a-t-il ajouté.", "Puis il est parti."]),
+        ("« C'est fini. » Il est parti.", ["« C'est fini. »", "Il est parti."]),
+        ("He said “It is over. We leave” and left. Then silence.",
+         ["He said “It is over. We leave” and left.", "Then silence."]),
+        ("la violence domestique.Consternant, ce chiffre.", ["la violence domestique.", "Consternant, ce chiffre."]),
+        ("a précisé M. Guyot à l'AFP.Aucune décision", ["a précisé M. Guyot à l'AFP.", "Aucune décision"]),
+        ("Vraiment ? Oui ! Bien…", ["Vraiment ?", "Oui !", "Bien…"]),
+    ],
+)  # fmt: skip
+def test_sentences_end_where_a_reader_would_end_them(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_paragraphs_split_on_blank_lines_and_titles_stay_apart() -> None:
+    text = "Titre de l'article\n\nPremier paragraphe. Deuxième phrase.\n \nDernier."
+    result = segment(text, min_words=1)
+    assert [text[p.start : p.end] for p in result.paragraphs] == [
+        "Titre de l'article", "Premier paragraphe. Deuxième phrase.", "Dernier."
+    ]  # fmt: skip
+    assert [s.paragraph for s in result.sentences] == [0, 1, 1, 2]
+
+
+def test_hard_wrapped_paragraphs_do_not_cut_at_every_line() -> None:
+    line = "word " * 14
+    text = "\n".join([line + "and so", line + "the text", line + "goes on.", "End here."])
+    found = sentences(text)
+    assert len(found) == 2
+    assert found[0].endswith("goes on.") and found[1] == "End here."
+
+
+def test_short_sentences_join_a_neighbour_in_their_paragraph() -> None:
+    text = "Oui. Le gouvernement a confirmé la nouvelle mardi soir à Paris.\n\nNon."
+    result = sentences(text, min_words=4)
+    assert result == ["Oui. Le gouvernement a confirmé la nouvelle mardi soir à Paris.", "Non."]
+
+
+def test_seed_000_starts_after_its_inline_date_marker() -> None:
+    text = (SEEDS / "000_ba787c83ef70fcd0.txt").read_text(encoding="utf-8")
+    document = parse_text(text, doc_id="000", path=None)
+    assert document.date == "2023-08"
+    result = segment(text, start=document.body_start)
+    first = result.sentences[0]
+    assert text[first.start : first.end].startswith(
+        "Le dirigeant nord-coréen Kim Jong-un a effectué"
+    )
+    assert text[first.start : first.end].endswith("considère comme un exercice pour une invasion.")
+    assert "date 2023-08" not in text[first.start :]
+
+
+def test_seed_003_keeps_quotations_whole_and_cuts_the_photo_caption_into_sentences() -> None:
+    text = (SEEDS / "003_792bb7683bd44ead.txt").read_text(encoding="utf-8")
+    found = [" ".join(text[s.start : s.end].split()) for s in segment(text).sentences]
+    assert "a9748c43bc2a0c233ee060cc16bb67c05f22736fe828b01e00586be4cff87bfc.jpg" in found
+    caption = [
+        s
+        for s in found
+        if "photo fournie" in s or "filigrane" in s or "Agence centrale de presse coréenne/" in s
+    ]
+    assert caption == [
+        "Sur cette photo fournie par le gouvernement nord-coréen, le dirigeant nord-coréen Kim Jong-un "
+        "s'exprime lors de la cérémonie de lancement d'un nouveau destroyer naval dans le port occidental "
+        "de Nampo, en Corée du Nord, le vendredi 25 avril 2025.",
+        "Le filigrane en coréen sur l'image, tel que fourni par la source, indique : « KCNA », "
+        "abréviation de Korean Central News Agency.",
+        "(Agence centrale de presse coréenne/Korea News Service via AP)",
+    ]
+    assert (
+        "Kim Jong-un a exhorté les travailleurs à accélérer davantage la production d'obus d'artillerie, "
+        "la qualifiant d'essentielle pour «renforcer l'efficacité au combat» de ses forces armées."
+    ) in found
+    assert "À VOIR AUSSI | La Corée du Nord a testé un nouveau missile" in found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list('aZé. !?«»"“”\n\u00a0M1,')) | st.characters()),
+    st.integers(1, 8),
+)
+def test_sentence_spans_are_ordered_trimmed_and_inside_their_paragraph(
+    text: str, min_words: int
+) -> None:
+    result = segment(text, min_words=min_words)
+    previous = 0
+    for sentence in result.sentences:
+        paragraph = result.paragraphs[sentence.paragraph]
+        assert paragraph.start <= sentence.start < sentence.end <= paragraph.end
+        assert previous <= sentence.start
+        piece = text[sentence.start : sentence.end]
+        assert piece == piece.strip() and piece
+        previous = sentence.end
+    covered = "".join(text[p.start : p.end] for p in result.paragraphs)
+    assert "".join(text.split()) == "".join(covered.split())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Voir le No. 5 de la revue. Ensuite.", ["Voir le No. 5 de la revue.", "Ensuite."]),
+        ("Ils étaient sept. Puis huit.", ["Ils étaient sept.", "Puis huit."]),
+        (
+            "Des pommes, des poires, etc. Le reste suit.",
+            ["Des pommes, des poires, etc.", "Le reste suit."],
+        ),
+        ("Le vent souffle à l'est. Il pleut.", ["Le vent souffle à l'est.", "Il pleut."]),
+    ],
+)
+def test_words_that_are_sometimes_abbreviations_end_sentences_before_a_capital(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
