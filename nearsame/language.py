@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 
 import Stemmer
 from stop_words import get_stop_words
+from wordfreq import zipf_frequency
 
 from nearsame.normalize import ELISION_NORMS, Tokens, fold
 
@@ -20,6 +21,7 @@ __all__ = [
     "ContentWords",
     "content_words",
     "detect_language",
+    "word_information",
 ]
 
 #: ISO 639-1 code -> Snowball / stop-words name, for every language both libraries support.
@@ -32,6 +34,9 @@ LANGUAGES: dict[str, str] = {
 }  # fmt: skip
 
 _DETECT_CHARS = 4000
+#: Information of a word wordfreq has never seen (names, numbers): as rare as words come.
+_UNSEEN_INFORMATION = 8.0
+_ZIPF_CEILING = 8.0
 _MIN_LETTERS = 20
 _MIN_CONFIDENCE = 0.5
 
@@ -127,3 +132,18 @@ def _content_words(language: str | None) -> ContentWords:
 def content_words(text: str, tokens: Tokens, language: str | None) -> tuple[str | None, ...]:
     """The content term of each token of ``text`` (``None`` for stop words), in ``language``."""
     return _content_words(language).terms(text, tokens)
+
+
+@lru_cache(maxsize=262_144)
+def word_information(word: str, language: str | None) -> float:
+    """How much a word says, from its frequency in general text (wordfreq): ``8 - zipf``.
+
+    Common words (``déclaré``, ``mois``) are worth about 3, rare ones (``artillerie``) 4,
+    names and numbers wordfreq has never seen (``KCNA``, ``15000``) 8. In [0.5, 8].
+    """
+    if word.isdigit() or language is None:
+        return _UNSEEN_INFORMATION
+    zipf = zipf_frequency(word, language)
+    if zipf <= 0:
+        return _UNSEEN_INFORMATION
+    return max(0.5, _ZIPF_CEILING - zipf)

@@ -1,0 +1,340 @@
+"""The overlap engine: documents in, `Report` out.
+
+analyze -> sketch -> candidates (LSH) -> verify -> align -> novelty and clusters. Every stage is a
+module of its own; this one only wires them and reports progress through a callback (the library
+never prints).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Literal
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from nearsame.align import UnitMatch, align_pair
+from nearsame.analyze import Analysis, analyze
+from nearsame.boilerplate import looks_like_boilerplate
+from nearsame.candidates import Banding, band_keys, candidate_pairs
+from nearsame.clusters import canonical_of, clusters
+from nearsame.document import Document
+from nearsame.errors import ParameterError
+from nearsame.novelty import Source, novelty
+from nearsame.report import Cluster, DocumentReport, Match, Report, Side
+from nearsame.segment import MIN_WORDS
+from nearsame.sketch import DocumentSketch, SketchParams, sketch
+from nearsame.verify import KINDS, TermStats, Thresholds, score_units, unit_terms
+
+__all__ = ["Params", "Progress", "build_report", "compare", "order_documents"]
+
+Progress = Callable[[str, int, int], None]
+Order = Literal["input", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Every setting of a run; stored in the report.
+
+    ``verbatim_lsh`` / ``content_lsh`` / ``document_lsh``: the Jaccard thresholds the LSH banding
+    targets for unit shingles, unit content terms and whole documents (low, for recall: every
+    candidate is verified). ``duplicate``: the token-level similarity from which two whole articles
+    are near-duplicates. ``boilerplate_docs`` / ``boilerplate_share``: a unit found in at least
+    ``max(boilerplate_docs, boilerplate_share * documents)`` documents is boilerplate.
+    ``max_sources``: at most this many earlier documents are reported for one later unit (the
+    earliest always among them).
+    """
+
+    sketch: SketchParams = field(default_factory=SketchParams)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    verbatim_lsh: float = 0.3
+    content_lsh: float = 0.15
+    document_lsh: float = 0.4
+    duplicate: float = 0.8
+    boilerplate_docs: int = 5
+    boilerplate_share: float = 0.02
+    max_sources: int = 5
+    max_bucket: int = 200
+    order: Order = "date"
+    min_words: int = MIN_WORDS
+    language: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.order not in ("input", "date"):
+            raise ParameterError(f"order must be 'input' or 'date', not {self.order!r}")
+        for name in ("verbatim_lsh", "content_lsh", "document_lsh", "duplicate"):
+            if not 0.0 < getattr(self, name) < 1.0 + (name == "duplicate"):
+                raise ParameterError(f"{name} must be between 0 and 1, not {getattr(self, name)}")
+        if self.max_sources < 1 or self.max_bucket < 2:
+            raise ParameterError("max_sources must be at least 1 and max_bucket at least 2")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The parameters as JSON-ready values."""
+        return asdict(self)
+
+
+def _version() -> str:
+    try:
+        return version("nearsame")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+def order_documents(documents: Sequence[Document], order: Order) -> list[Document]:
+    """Documents in reading order: by date, or as given.
+
+    An undated document keeps its place after the document before it in the input.
+    """
+    if order == "input":
+        return list(documents)
+    keyed = []
+    last = ""
+    for index, document in enumerate(documents):
+        last = document.date or last
+        keyed.append((last, index, document))
+    return [document for _, _, document in sorted(keyed, key=lambda item: (item[0], item[1]))]
+
+
+def _notify(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+@dataclass
+class _Corpus:
+    documents: list[Document]
+    analyses: list[Analysis]
+    sketches: list[DocumentSketch]
+    stats: TermStats = field(default_factory=TermStats)
+    terms: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)
+
+    def unit_terms(self, position: int, unit: int) -> dict[str, float]:
+        key = (position, unit)
+        found = self.terms.get(key)
+        if found is None:
+            found = self.terms[key] = unit_terms(self.analyses[position], unit)
+        return found
+
+
+def _prepare(documents: Sequence[Document], params: Params, progress: Progress | None) -> _Corpus:
+    analyses: list[Analysis] = []
+    sketches: list[DocumentSketch] = []
+    stats = TermStats()
+    total = len(documents)
+    for index, document in enumerate(documents):
+        analysis = analyze(document, language=params.language, min_words=params.min_words)
+        analyses.append(analysis)
+        sketches.append(sketch(analysis, params.sketch))
+        for first, stop in analysis.sentence_tokens:
+            stats.add(t for t in analysis.terms[first:stop] if t is not None)
+        if index % 50 == 0 or index + 1 == total:
+            _notify(progress, "sketch", index + 1, total)
+    return _Corpus(list(documents), analyses, sketches, stats)
+
+
+def _unit_candidates(
+    corpus: _Corpus, params: Params
+) -> tuple[set[tuple[int, int, int, int]], set[tuple[int, int]]]:
+    """Candidate unit pairs ``(earlier_pos, earlier_unit, later_pos, later_unit)`` and crowded units."""
+    found: set[tuple[int, int, int, int]] = set()
+    crowded: set[tuple[int, int]] = set()
+    channels = (
+        ("verbatim", params.verbatim_lsh, params.sketch.num_perm),
+        ("content", params.content_lsh, params.sketch.content_num_perm),
+    )
+    for channel, threshold, num_perm in channels:
+        rows = [
+            (p, u) for p, s in enumerate(corpus.sketches) for u in getattr(s, f"{channel}_units")
+        ]
+        if not rows:
+            continue
+        signatures = np.concatenate([getattr(s, channel) for s in corpus.sketches])
+        owners = np.fromiter((p for p, _ in rows), dtype=np.int64, count=len(rows))
+        keys = band_keys(signatures, Banding.for_threshold(threshold, num_perm))
+        pairs, crowded_rows = candidate_pairs(keys, owners, max_bucket=params.max_bucket)
+        crowded.update(rows[r] for r in crowded_rows)
+        for first, second in pairs:
+            (p1, u1), (p2, u2) = rows[first], rows[second]
+            found.add((p1, u1, p2, u2) if p1 < p2 else (p2, u2, p1, u1))
+    return found, crowded
+
+
+def _verify(
+    corpus: _Corpus,
+    candidates: Iterable[tuple[int, int, int, int]],
+    params: Params,
+    progress: Progress | None,
+) -> dict[tuple[int, int], list[UnitMatch]]:
+    by_pair: dict[tuple[int, int], list[UnitMatch]] = defaultdict(list)
+    ordered = sorted(candidates)
+    total = len(ordered)
+    for done, (p1, u1, p2, u2) in enumerate(ordered, start=1):
+        result = score_units(
+            corpus.analyses[p1], u1, corpus.analyses[p2], u2,
+            stats=corpus.stats, thresholds=params.thresholds,
+            terms=(corpus.unit_terms(p1, u1), corpus.unit_terms(p2, u2)),
+        )  # fmt: skip
+        if result.kind is not None:
+            by_pair[(p1, p2)].append(UnitMatch(u1, u2, result))
+        if done % 2000 == 0 or done == total:
+            _notify(progress, "verify", done, total)
+    return by_pair
+
+
+def _limit_sources(by_pair: dict[tuple[int, int], list[UnitMatch]], limit: int) -> None:
+    """Keep, for each later unit, its matches in at most ``limit`` earlier documents (earliest kept)."""
+    per_unit: dict[tuple[int, int], list[tuple[int, UnitMatch]]] = defaultdict(list)
+    for (p1, p2), matches in by_pair.items():
+        for match in matches:
+            per_unit[(p2, match.later)].append((p1, match))
+    drop: set[tuple[int, int, int, int]] = set()
+    for (p2, unit), entries in per_unit.items():
+        if len({p1 for p1, _ in entries}) <= limit:
+            continue
+        earliest = min(p1 for p1, _ in entries)
+        ranked = sorted(
+            entries,
+            key=lambda e: (
+                e[0] != earliest,
+                -KINDS.index(e[1].score.kind or "paraphrase"),
+                -e[1].score.score,
+            ),
+        )
+        keep_docs: list[int] = []
+        for p1, _ in ranked:
+            if p1 not in keep_docs and len(keep_docs) < limit:
+                keep_docs.append(p1)
+        drop.update((p1, m.earlier, p2, unit) for p1, m in entries if p1 not in keep_docs)
+    for (p1, p2), matches in by_pair.items():
+        matches[:] = [m for m in matches if (p1, m.earlier, p2, m.later) not in drop]
+
+
+def _boilerplate(
+    corpus: _Corpus,
+    by_pair: dict[tuple[int, int], list[UnitMatch]],
+    crowded: set[tuple[int, int]],
+    params: Params,
+) -> set[tuple[int, int]]:
+    """Units that are site furniture: marked by their wording, or repeated in many documents."""
+    flagged = set(crowded)
+    for position, analysis in enumerate(corpus.analyses):
+        text = analysis.document.text
+        for unit, sentence in enumerate(analysis.sentences):
+            if sentence.words <= 25 and looks_like_boilerplate(text[sentence.start : sentence.end]):
+                flagged.add((position, unit))
+    minimum = max(params.boilerplate_docs, int(params.boilerplate_share * len(corpus.analyses)))
+    seen_in: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for (p1, p2), matches in by_pair.items():
+        for match in matches:
+            if match.score.kind in ("exact", "near"):
+                seen_in[(p1, match.earlier)].add(p2)
+                seen_in[(p2, match.later)].add(p1)
+    flagged.update(key for key, others in seen_in.items() if len(others) + 1 >= minimum)
+    return flagged
+
+
+def _duplicate_clusters(corpus: _Corpus, params: Params) -> list[list[int]]:
+    rows = [p for p, s in enumerate(corpus.sketches) if s.document is not None]
+    if len(rows) < 2:
+        return []
+    signatures = np.stack([corpus.sketches[p].document for p in rows])  # type: ignore[misc]
+    keys = band_keys(
+        signatures, Banding.for_threshold(params.document_lsh, params.sketch.doc_num_perm)
+    )
+    owners = np.asarray(rows, dtype=np.int64)
+    pairs, _ = candidate_pairs(keys, owners, max_bucket=max(params.max_bucket, 1000))
+    linked = []
+    for first, second in pairs:
+        a, b = corpus.analyses[rows[first]], corpus.analyses[rows[second]]
+        if Indel.normalized_similarity(a.tokens.norms, b.tokens.norms) >= params.duplicate:
+            linked.append((rows[first], rows[second]))
+    return clusters(len(corpus.analyses), linked)
+
+
+def build_report(
+    documents: Sequence[Document],
+    *,
+    params: Params | None = None,
+    progress: Progress | None = None,
+    include_text: bool = False,
+) -> Report:
+    """Find every reused passage among ``documents`` and what each document adds.
+
+    Raises `ParameterError` for bad settings and `ValueError` for duplicate ids.
+    """
+    p = params or Params()
+    ordered = order_documents(documents, p.order)
+    ids = [d.id for d in ordered]
+    if len(set(ids)) != len(ids):
+        raise ParameterError("document ids must be unique")
+    corpus = _prepare(ordered, p, progress)
+    candidates, crowded = _unit_candidates(corpus, p)
+    by_pair = _verify(corpus, candidates, p, progress)
+    _limit_sources(by_pair, p.max_sources)
+    boilerplate = _boilerplate(corpus, by_pair, crowded, p)
+    groups = _duplicate_clusters(corpus, p)
+    canonical = canonical_of(groups)
+    matches, sources = _matches(corpus, by_pair, boilerplate)
+    _notify(progress, "report", len(ordered), len(ordered))
+    reports = []
+    for position, analysis in enumerate(corpus.analyses):
+        document = analysis.document
+        mine = {u for pos, u in boilerplate if pos == position}
+        reports.append(
+            DocumentReport(
+                id=document.id, position=position, path=document.path, title=document.title,
+                date=document.date, source=document.source, url=document.url,
+                language=analysis.language, length=len(document.text),
+                cluster=ids[canonical[position]] if position in canonical else None,
+                novelty=novelty(analysis, document.id, sources.get(position, []), mine),
+                text=document.text if include_text else None,
+            )
+        )  # fmt: skip
+    return Report(
+        documents=tuple(reports),
+        matches=tuple(matches),
+        clusters=tuple(Cluster(ids[g[0]], tuple(ids[m] for m in g)) for g in groups),
+        parameters=p.to_dict(),
+        version=_version(),
+    )
+
+
+def _matches(
+    corpus: _Corpus,
+    by_pair: dict[tuple[int, int], list[UnitMatch]],
+    boilerplate: set[tuple[int, int]],
+) -> tuple[list[Match], dict[int, list[Source]]]:
+    matches: list[Match] = []
+    sources: dict[int, list[Source]] = defaultdict(list)
+    for p1, p2 in sorted(by_pair):
+        earlier, later = corpus.analyses[p1], corpus.analyses[p2]
+        e_id, l_id = earlier.document.id, later.document.id
+        for passage in align_pair(earlier, later, by_pair[(p1, p2)]):
+            is_boilerplate = all(
+                (p1, m.earlier) in boilerplate or (p2, m.later) in boilerplate
+                for m in passage.units
+            )
+            matches.append(
+                Match(
+                    earlier=Side(e_id, *passage.earlier_span), later=Side(l_id, *passage.later_span),
+                    kind=passage.kind, moved=passage.moved, score=passage.score,
+                    surface=passage.surface, content=passage.content, boilerplate=is_boilerplate,
+                    units=len(passage.units), ops=passage.ops,
+                )
+            )  # fmt: skip
+            sources[p2].extend(
+                Source(e_id, earlier, m.earlier, m.later, passage.kind, m.score.score)
+                for m in passage.units
+            )
+    return matches, sources
+
+
+def compare(earlier: Document, later: Document, *, params: Params | None = None) -> Report:
+    """Compare two documents, ``earlier`` first whatever their dates."""
+    p = params or Params()
+    if earlier.id == later.id:
+        later = replace(later, id=f"{later.id} (2)")
+    return build_report([earlier, later], params=replace(p, order="input"))
