@@ -6,18 +6,33 @@ Data goes to stdout, diagnostics to stderr.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from nearsame.analyze import analyze
 from nearsame.document import Document
+from nearsame.engine import Params, build_report, order_documents
+from nearsame.engine import compare as engine_compare
 from nearsame.errors import NearsameError
 from nearsame.loaders import FieldNames, LoadProblem, load_documents
+from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
+from nearsame.verify import Thresholds
 
 __all__ = ["main"]
 
@@ -86,8 +101,6 @@ def read_inputs(paths: Sequence[str], options: InputOptions) -> list[Document]:
 
 
 def _with_language(document: Document, language: str) -> Document:
-    from dataclasses import replace
-
     return replace(document, language=language)
 
 
@@ -145,6 +158,146 @@ def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
         for number, sentence in enumerate(sentences, start=1):
             text = " ".join(str(sentence["text"]).split())
             click.echo(f"  {number:3}. [{sentence['start']}:{sentence['end']}] {text}")
+
+
+def engine_options(function: F) -> F:
+    """The options of commands that run the overlap engine."""
+    decorators = [
+        click.option("--order", type=click.Choice(["date", "input"]), default="date", show_default=True,
+                     help="Reading order: by date (undated documents keep their input place), or as given."),
+        click.option("--near", type=click.FloatRange(0.01, 1.0), default=Thresholds().near, show_default=True,
+                     help="Surface similarity from which a reused sentence is 'near' (light edits)."),
+        click.option("--paraphrase", type=click.FloatRange(0.01, 1.0), default=Thresholds().paraphrase,
+                     show_default=True, help="Blended similarity from which a sentence is a 'paraphrase'."),
+    ]  # fmt: skip
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def make_params(options: InputOptions, kwargs: dict[str, Any]) -> Params:
+    """Engine parameters from the engine options (removed from ``kwargs``)."""
+    thresholds = replace(Thresholds(), near=kwargs.pop("near"), paraphrase=kwargs.pop("paraphrase"))
+    return Params(thresholds=thresholds, order=kwargs.pop("order"), language=options.language)
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, fed by the engine's progress callback."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True, disable=not enabled,
+        )  # fmt: skip
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> _ProgressBar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(stage, total=total)
+        self._progress.update(self._tasks[stage], completed=done, total=total)
+
+
+def _stdout_console() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def _write(output: str | None, content: str) -> None:
+    if output in (None, "-"):
+        click.echo(content, nl=False)
+        return
+    try:
+        Path(str(output)).write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise InputFailed(f"cannot write {output}: {error.strerror or error}") from error
+
+
+@cli.command()
+@click.argument("earlier")
+@click.argument("later")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@engine_options
+@input_options
+def compare(earlier: str, later: str, fmt: str, **kwargs: Any) -> int:
+    """Compare two articles: EARLIER and LATER, aligned word by word.
+
+    Exits 1 when they share passages, 0 when they do not, 2 on an error.
+    """
+    options = make_input_options(**kwargs)
+    params = make_params(options, kwargs)
+    documents = read_inputs([earlier, later], options)
+    if len(documents) != 2:
+        raise InputFailed("compare needs two readable documents")
+    first, second = order_documents(documents, params.order)
+    report = engine_compare(first, second, params=params)
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        _stdout_console().print(render_compare(report, {d.id: d.text for d in documents}))
+    return EXIT_FOUND if report.matches else EXIT_NOTHING
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "text", "markdown", "html"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write the report to FILE instead of stdout.",
+)
+@click.option("--include-text", is_flag=True, help="Put each document's text in the JSON report.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr (default: on a terminal).",
+)
+@engine_options
+@input_options
+def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: bool,
+           progress: bool | None, **kwargs: Any) -> int:  # fmt: skip
+    """Report every passage the articles in PATHS share, who published it first, and what is new.
+
+    PATHS are files (.txt, .md, .json, .jsonl), folders (read recursively) or - for standard input.
+    Exits 1 when passages are shared, 0 when none are, 2 on an error.
+    """
+    options = make_input_options(**kwargs)
+    params = make_params(options, kwargs)
+    documents = read_inputs(paths, options)
+    show = sys.stderr.isatty() if progress is None else progress
+    with _ProgressBar(show) as bar:
+        result = build_report(documents, params=params, progress=bar, include_text=include_text)
+    texts = {d.id: d.text for d in documents}
+    if fmt == "json":
+        _write(output, result.to_json() + "\n")
+    elif fmt == "jsonl":
+        _write(output, render_jsonl(result))
+    elif fmt == "markdown":
+        _write(output, render_markdown(result, texts))
+    elif fmt == "html":
+        _write(output, render_html(result, texts))
+    elif output in (None, "-"):
+        _stdout_console().print(render_text(result, texts))
+    else:
+        console = Console(record=True, width=120, file=io.StringIO())
+        console.print(render_text(result, texts))
+        _write(output, console.export_text())
+    return EXIT_FOUND if result.matches else EXIT_NOTHING
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,72 @@
+"""HTML rendering: one self-contained page, matches side by side with word-level highlights."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+from nearsame.render.spans import label, pieces
+from nearsame.report import Match, Report
+
+__all__ = ["render_html"]
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem;color:#222}
+table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin:.5rem 0 1.5rem}
+.side{padding:.6rem;border-left:4px solid #ccc;background:#fafafa;line-height:1.5}
+.exact .side{border-color:#a0a}.near .side{border-color:#08a}.paraphrase .side{border-color:#36c}
+.boilerplate{opacity:.5}.moved{color:#c00;font-weight:bold}
+ins{background:#cfc;text-decoration:none}del{background:#fcc}mark{background:#ffe08a}
+.bar{display:inline-block;width:6rem;height:.7rem;background:#cfc}.bar span{display:block;height:100%;background:#99a}
+.new{background:#e6ffe6}
+"""
+_TAGS = {
+    "keep": ("", ""),
+    "replace": ("<mark>", "</mark>"),
+    "insert": ("<ins>", "</ins>"),
+    "delete": ("<del>", "</del>"),
+    "": ("", ""),
+}
+
+
+def _side(text: str, match: Match, side: str) -> str:
+    return "".join(
+        f"{_TAGS[op][0]}{escape(piece)}{_TAGS[op][1]}" for piece, op in pieces(text, match, side)
+    )
+
+
+def render_html(report: Report, texts: Mapping[str, str]) -> str:
+    """The report as a standalone HTML page."""
+    rows = []
+    for document in report.documents:
+        shared = 1 - document.novelty.new_share
+        rows.append(
+            f"<tr><td>{document.position + 1}</td><td>{escape(label(document))}</td>"
+            f"<td><span class=bar><span style='width:{shared:.0%}'></span></span> "
+            f"{document.novelty.new_share:.0%} new</td></tr>"
+        )
+    blocks = []
+    for match in report.matches:
+        classes = match.kind + (" boilerplate" if match.boilerplate else "")
+        moved = " <span class=moved>moved</span>" if match.moved else ""
+        blocks.append(
+            f"<h3>{match.kind} {match.score:.2f}{moved}: {escape(match.earlier.doc)} → {escape(match.later.doc)}</h3>"
+            f"<div class='pair {classes}'><div class=side>{_side(texts[match.earlier.doc], match, 'earlier')}</div>"
+            f"<div class=side>{_side(texts[match.later.doc], match, 'later')}</div></div>"
+        )
+    news = []
+    for document in report.documents:
+        if document.novelty.shared_chars and document.novelty.new_spans:
+            text = texts[document.id]
+            items = "".join(
+                f"<li class=new>{escape(text[s:e])}</li>" for s, e in document.novelty.new_spans
+            )
+            news.append(f"<h3>New in {escape(label(document))}</h3><ul>{items}</ul>")
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>nearsame report</title>"
+        f"<style>{_STYLE}</style><h1>nearsame report</h1>"
+        f"<table><tr><th>#</th><th>document</th><th>new</th></tr>{''.join(rows)}</table>"
+        f"<h2>Shared passages ({len(report.matches)})</h2>{''.join(blocks)}"
+        f"<h2>What each article adds</h2>{''.join(news)}</html>\n"
+    )
