@@ -76,9 +76,8 @@ def render_compare(report: Report, texts: Mapping[str, str]) -> Text:
     if novelty.new_spans:
         out.append("new in the later article:\n", style="bold green")
         for start, end in novelty.new_spans:
-            out.append(
-                f"  + [{start}:{end}] {short(texts[second.id][start:end], 110)}\n", style="green"
-            )
+            flat = " ".join(texts[second.id][start:end].split())
+            out.append(f"  + [{start}:{end}] {flat}\n", style="green")
     return out
 
 

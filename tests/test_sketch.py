@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nearsame.analyze import analyze
+from nearsame.candidates import Banding, band_keys, candidate_pairs
+from nearsame.document import Document
+from nearsame.sketch import (
+    SketchParams,
+    _signatures,
+    estimate_jaccard,
+    minhash_of,
+    sketch,
+    token_hashes,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=40))
+def test_signatures_equal_datasketchs_affine32_minhash_over_the_same_hashes(
+    words: list[str],
+) -> None:
+    hashes = token_hashes(words)
+    ours = _signatures([hashes], 64, 1)[0]
+    theirs = MinHash(num_perm=64, seed=1, scheme="affine32", hashfunc=lambda value: value)
+    for value in hashes:
+        theirs.update(int(value))
+    assert np.array_equal(ours, theirs.hashvalues)
+
+
+def test_each_unit_gets_verbatim_and_content_signatures_and_the_document_one() -> None:
+    text = "Le dirigeant a visité trois usines de munitions vendredi. Il a demandé plus d'obus aux ouvriers."
+    result = sketch(analyze(Document(id="x", text=text, language="fr")))
+    assert result.verbatim_units == (0, 1) and result.content_units == (0, 1)
+    assert result.verbatim.shape == (2, SketchParams().num_perm)
+    assert result.content.shape == (2, SketchParams().content_num_perm)
+    assert result.document is not None and result.document.shape == (SketchParams().doc_num_perm,)
+    assert minhash_of(result.verbatim[0]).jaccard(minhash_of(result.verbatim[0])) == 1.0
+
+
+def test_similar_units_have_similar_signatures() -> None:
+    first = analyze(
+        Document(
+            id="a",
+            text="Le conseil régional a approuvé mardi la construction d'un barrage de 45 mètres.",
+            language="fr",
+        )
+    )
+    second = analyze(
+        Document(
+            id="b",
+            text="Le conseil régional a approuvé lundi la construction d'un barrage de 45 mètres.",
+            language="fr",
+        )
+    )
+    a, b = sketch(first), sketch(second)
+    assert estimate_jaccard(a.verbatim[0], b.verbatim[0]) > 0.4
+    assert estimate_jaccard(a.content[0], b.content[0]) > 0.6
+
+
+def test_banding_comes_from_datasketch_and_leans_towards_recall() -> None:
+    banding = Banding.for_threshold(0.8, 128)
+    default = MinHashLSH(threshold=0.8, num_perm=128)
+    assert banding.probability(0.8) > 1 - (1 - 0.8**default.r) ** default.b
+    with pytest.raises(ValueError, match="threshold"):
+        Banding.for_threshold(1.5, 128)
+
+
+def test_candidate_pairs_are_those_datasketchs_minhashlsh_finds() -> None:
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, size=(30, 64), dtype=np.uint64).astype(np.uint32)
+    rows = [base[i // 3].copy() for i in range(90)]
+    for row in rows:
+        row[rng.choice(64, size=int(rng.integers(0, 40)), replace=False)] = rng.integers(
+            0, 2**32, dtype=np.uint64
+        )
+    signatures = np.stack(rows)
+    banding = Banding.for_threshold(0.3, 64)
+    pairs, crowded = candidate_pairs(band_keys(signatures, banding), np.arange(90, dtype=np.int64))
+    lsh = MinHashLSH(num_perm=64, params=(banding.bands, banding.rows))
+    for index, row in enumerate(signatures):
+        lsh.insert(index, minhash_of(row))
+    expected = {
+        (min(i, j), max(i, j))
+        for i, row in enumerate(signatures)
+        for j in lsh.query(minhash_of(row))
+        if i != j
+    }
+    assert pairs == expected and not crowded
+
+
+def test_rows_of_one_owner_never_pair_and_crowded_buckets_are_reported() -> None:
+    signatures = np.zeros((6, 64), dtype=np.uint32)
+    keys = band_keys(signatures, Banding(4, 2))
+    pairs, crowded = candidate_pairs(keys, np.array([0, 0, 1, 1, 2, 2]), max_bucket=100)
+    assert all(i // 2 != j // 2 for i, j in pairs) and len(pairs) == 12
+    _, crowded = candidate_pairs(keys, np.array([0, 0, 1, 1, 2, 2]), max_bucket=3)
+    assert crowded == set(range(6))
