@@ -300,6 +300,38 @@ def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: b
     return EXIT_FOUND if result.matches else EXIT_NOTHING
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@engine_options
+@input_options
+def tui(paths: tuple[str, ...], **kwargs: Any) -> int:
+    """Browse the story in PATHS: articles in reading order, side by side, and what each adds.
+
+    PATHS are files, folders, or one report saved by `nearsame report --format json` (texts come
+    from the report with --include-text, else from each document's path). Exits 0 when you quit,
+    2 on an input error or when the interface stopped on an error.
+    """
+    from nearsame.story import build_story, is_saved_report, read_saved_report
+    from nearsame.tui import create_app  # Textual is imported only here
+
+    options = make_input_options(**kwargs)
+    params = make_params(options, kwargs)
+    if len(paths) == 1 and is_saved_report(paths[0]):
+        saved = paths[0]
+        app = create_app(load=lambda _: read_saved_report(saved, fields=options.fields), what=saved)
+    else:
+        documents = read_inputs(paths, options)
+        app = create_app(
+            load=lambda progress: build_story(documents, params=params, progress=progress),
+            what=f"{len(documents)} articles",
+        )
+    app.run()
+    if app.return_code:
+        _warn("the interface stopped on an error")
+        return EXIT_ERROR
+    return EXIT_NOTHING
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (library errors become status 2)."""
     try:

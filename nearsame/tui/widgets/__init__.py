@@ -1,0 +1,3 @@
+"""The widgets of the TUI."""
+
+from __future__ import annotations
