@@ -9,6 +9,7 @@ from __future__ import annotations
 from nearsame.analyze import Analysis, analyze
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError, InputError, NearsameError, ParameterError, ReportError
+from nearsame.index import Decision, Index, IndexStats, MatchedDocument, SharedPassage, open_index
 from nearsame.language import LANGUAGES, detect_language
 from nearsame.loaders import FieldNames, LoadProblem, LoadResult, iter_documents, load_documents
 from nearsame.normalize import Token, Tokens, fold, tokenize
@@ -17,18 +18,23 @@ from nearsame.segment import Paragraph, Segmentation, Sentence, segment
 __all__ = [
     "LANGUAGES",
     "Analysis",
+    "Decision",
     "Document",
     "FieldNames",
+    "Index",
+    "IndexStats",
     "IndexStoreError",
     "InputError",
     "LoadProblem",
     "LoadResult",
+    "MatchedDocument",
     "NearsameError",
     "Paragraph",
     "ParameterError",
     "ReportError",
     "Segmentation",
     "Sentence",
+    "SharedPassage",
     "Token",
     "Tokens",
     "analyze",
@@ -36,6 +42,7 @@ __all__ = [
     "fold",
     "iter_documents",
     "load_documents",
+    "open_index",
     "segment",
     "tokenize",
 ]

@@ -9,8 +9,12 @@ novelty figures.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-__all__ = ["looks_like_boilerplate"]
+if TYPE_CHECKING:
+    from nearsame.analyze import Analysis
+
+__all__ = ["boilerplate_units", "looks_like_boilerplate"]
 
 _MARKERS = re.compile(
     r"""^\W*(
@@ -27,3 +31,14 @@ _MARKERS = re.compile(
 def looks_like_boilerplate(text: str) -> bool:
     """Whether one unit's text reads as site furniture rather than article text."""
     return _MARKERS.search(text.strip()) is not None
+
+
+def boilerplate_units(analysis: Analysis, *, max_words: int = 25) -> set[int]:
+    """The units of ``analysis`` (at most ``max_words`` long) that read as site furniture."""
+    text = analysis.document.text
+    return {
+        unit
+        for unit, sentence in enumerate(analysis.sentences)
+        if sentence.words <= max_words
+        and looks_like_boilerplate(text[sentence.start : sentence.end])
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +30,8 @@ from nearsame.document import Document
 from nearsame.engine import Params, build_report, order_documents
 from nearsame.engine import compare as engine_compare
 from nearsame.errors import NearsameError
-from nearsame.loaders import FieldNames, LoadProblem, load_documents
+from nearsame.index import Decision, IdConflictError, Index, open_index
+from nearsame.loaders import FieldNames, LoadProblem, iter_documents, load_documents
 from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
 from nearsame.verify import Thresholds
 
@@ -330,6 +331,168 @@ def tui(paths: tuple[str, ...], **kwargs: Any) -> int:
         _warn("the interface stopped on an error")
         return EXIT_ERROR
     return EXIT_NOTHING
+
+
+def index_option(function: F) -> F:
+    """The ``--index URI`` option of the index commands."""
+    return click.option(
+        "--index", "index_uri", required=True, envvar="NEARSAME_INDEX", metavar="URI",
+        help="The index: a file path (SQLite), redis://host:port/db?prefix=NAME, or memory:// "
+             "(default: $NEARSAME_INDEX).",
+    )(function)  # fmt: skip
+
+
+def _read_stream(paths: Sequence[str], options: InputOptions) -> Iterator[Document | LoadProblem]:
+    """Documents and problems as they are read (standard input is read line by line)."""
+    for item in iter_documents(paths, fields=options.fields, stdin=sys.stdin.buffer):
+        if isinstance(item, Document) and options.language:
+            yield _with_language(item, options.language)
+        else:
+            yield item
+
+
+@cli.group()
+def index() -> None:
+    """Build and inspect a persistent index for `nearsame check`."""
+
+
+@index.command("add")
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@input_options
+def index_add(paths: tuple[str, ...], index_uri: str, **kwargs: Any) -> int:
+    """Add the documents in PATHS (files, folders, or - for JSONL on standard input) to the index.
+
+    Documents already indexed with the same id and text are skipped. Exits 2 if any document
+    could not be read or added (the others are added all the same).
+    """
+    options = make_input_options(**kwargs)
+    added = problems = 0
+    with open_index(index_uri) as store:
+        batch: list[Document] = []
+        for item in _read_stream(paths, options):
+            if isinstance(item, LoadProblem):
+                _warn(f"skipped {item}")
+                problems += 1
+                continue
+            batch.append(item)
+            if len(batch) >= 200:
+                added, problems = _add_batch(store, batch, added, problems)
+                batch = []
+        added, problems = _add_batch(store, batch, added, problems)
+        total = len(store)
+    _warn(f"added {added} document(s) to {index_uri} ({total} in all), {problems} problem(s)")
+    return EXIT_ERROR if problems else EXIT_NOTHING
+
+
+def _add_batch(store: Index, batch: list[Document], added: int, problems: int) -> tuple[int, int]:
+    try:
+        return added + len(store.add(batch)), problems
+    except IdConflictError:
+        for document in batch:
+            try:
+                added += len(store.add([document]))
+            except IdConflictError as error:
+                _warn(f"skipped {document.path or document.id}: {error}")
+                problems += 1
+    return added, problems
+
+
+@index.command("stats")
+@index_option
+def index_stats(index_uri: str) -> None:
+    """Show what the index holds, as JSON."""
+    with open_index(index_uri, create=False) as store:
+        click.echo(json.dumps(store.stats().to_dict(), indent=2))
+
+
+@index.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+def index_remove(ids: tuple[str, ...], index_uri: str) -> int:
+    """Remove the documents with these IDS from the index. Exits 1 if one was not there."""
+    missing = 0
+    with open_index(index_uri, create=False) as store:
+        for doc_id in ids:
+            if not store.remove(doc_id):
+                _warn(f"{doc_id}: not in the index")
+                missing += 1
+    return EXIT_FOUND if missing else EXIT_NOTHING
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@click.option("--add", "add", is_flag=True, help="Add each document to the index once checked.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.01, 1.0),
+    default=Params().duplicate,
+    show_default=True,
+    help="Whole-document similarity from which a document is a duplicate.",
+)
+@click.option(
+    "--near",
+    type=click.FloatRange(0.01, 1.0),
+    default=Thresholds().near,
+    show_default=True,
+    help="Surface similarity from which a reused sentence is 'near' (light edits).",
+)
+@click.option(
+    "--paraphrase",
+    type=click.FloatRange(0.01, 1.0),
+    default=Thresholds().paraphrase,
+    show_default=True,
+    help="Blended similarity from which a sentence is a 'paraphrase'.",
+)
+@input_options
+def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float, near: float,
+          paraphrase: float, **kwargs: Any) -> int:  # fmt: skip
+    """Check each document in PATHS (or - for JSONL on standard input) against the index.
+
+    Writes one JSON decision per document on stdout (status unique, duplicate or overlap, the
+    matched documents and the shared spans in both), a summary on stderr. Exits 0 when nothing
+    was found, 1 when a duplicate or a shared passage was, 2 if a document could not be read
+    (the others are still answered) or the index cannot be used.
+    """
+    options = make_input_options(**kwargs)
+    thresholds = replace(Thresholds(), near=near, paraphrase=paraphrase)
+    counts = {"unique": 0, "duplicate": 0, "overlap": 0, "error": 0, "added": 0}
+    with open_index(index_uri, create=add) as store:
+        for item in _read_stream(paths, options):
+            decision = _check_one(store, item, add, thresholds, threshold)
+            if decision is None:
+                counts["error"] += 1
+                continue
+            click.echo(decision.to_json())
+            counts[decision.status] += 1
+            counts["added"] += decision.added
+    _warn(
+        f"checked {sum(counts[s] for s in ('unique', 'duplicate', 'overlap', 'error'))} "
+        f"document(s): {counts['unique']} unique, {counts['duplicate']} duplicate, "
+        f"{counts['overlap']} overlap, {counts['error']} error(s); {counts['added']} added"
+    )
+    if counts["error"]:
+        return EXIT_ERROR
+    return EXIT_FOUND if counts["duplicate"] or counts["overlap"] else EXIT_NOTHING
+
+
+def _check_one(
+    store: Index, item: Document | LoadProblem, add: bool, thresholds: Thresholds, duplicate: float
+) -> Decision | None:
+    """One decision, or ``None`` after reporting (stderr, and an error record on stdout)."""
+    if isinstance(item, LoadProblem):
+        location, message, doc_id = item.location, item.message, None
+    else:
+        try:
+            return store.check(item, add=add, thresholds=thresholds, duplicate=duplicate)
+        except IdConflictError as error:
+            location, message, doc_id = item.path or item.id, str(error), item.id
+    _warn(f"skipped {location}: {message}")
+    record = {"schema": "nearsame.check/1", "id": doc_id, "status": "error",
+              "location": location, "error": message}  # fmt: skip
+    click.echo(json.dumps(record, ensure_ascii=False))
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,11 +14,10 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
 import numpy as np
-from rapidfuzz.distance import Indel
 
 from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
-from nearsame.boilerplate import looks_like_boilerplate
+from nearsame.boilerplate import boilerplate_units
 from nearsame.candidates import Banding, band_keys, candidate_pairs
 from nearsame.clusters import canonical_of, clusters
 from nearsame.document import Document
@@ -27,7 +26,14 @@ from nearsame.novelty import Source, novelty
 from nearsame.report import Cluster, DocumentReport, Match, Report, Side
 from nearsame.segment import MIN_WORDS
 from nearsame.sketch import DocumentSketch, SketchParams, sketch
-from nearsame.verify import KINDS, TermStats, Thresholds, score_units, unit_terms
+from nearsame.verify import (
+    KINDS,
+    TermStats,
+    Thresholds,
+    document_similarity,
+    score_units,
+    unit_terms,
+)
 
 __all__ = ["Params", "Progress", "build_report", "compare", "order_documents"]
 
@@ -221,10 +227,7 @@ def _boilerplate(
     """Units that are site furniture: marked by their wording, or repeated in many documents."""
     flagged = set(crowded)
     for position, analysis in enumerate(corpus.analyses):
-        text = analysis.document.text
-        for unit, sentence in enumerate(analysis.sentences):
-            if sentence.words <= 25 and looks_like_boilerplate(text[sentence.start : sentence.end]):
-                flagged.add((position, unit))
+        flagged.update((position, unit) for unit in boilerplate_units(analysis))
     minimum = max(params.boilerplate_docs, int(params.boilerplate_share * len(corpus.analyses)))
     seen_in: dict[tuple[int, int], set[int]] = defaultdict(set)
     for (p1, p2), matches in by_pair.items():
@@ -249,7 +252,7 @@ def _duplicate_clusters(corpus: _Corpus, params: Params) -> list[list[int]]:
     linked = []
     for first, second in pairs:
         a, b = corpus.analyses[rows[first]], corpus.analyses[rows[second]]
-        if Indel.normalized_similarity(a.tokens.norms, b.tokens.norms) >= params.duplicate:
+        if document_similarity(a, b) >= params.duplicate:
             linked.append((rows[first], rows[second]))
     return clusters(len(corpus.analyses), linked)
 

@@ -31,7 +31,15 @@ from rapidfuzz.distance import Indel
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
 
-__all__ = ["Kind", "TermStats", "Thresholds", "UnitScore", "score_units", "unit_terms"]
+__all__ = [
+    "Kind",
+    "TermStats",
+    "Thresholds",
+    "UnitScore",
+    "document_similarity",
+    "score_units",
+    "unit_terms",
+]
 
 Kind = Literal["exact", "near", "paraphrase"]
 KINDS: tuple[Kind, ...] = ("exact", "near", "paraphrase")
@@ -162,3 +170,8 @@ def _containment(first: tuple[str, ...], second: tuple[str, ...]) -> float:
         return 0.0
     lcs = (len(first) + len(second) - Indel.distance(first, second)) / 2
     return lcs / shorter
+
+
+def document_similarity(first: Analysis, second: Analysis) -> float:
+    """The token-level similarity of two whole documents (normalized Indel on folded tokens)."""
+    return float(Indel.normalized_similarity(first.tokens.norms, second.tokens.norms))

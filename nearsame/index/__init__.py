@@ -1,0 +1,86 @@
+"""Persistent indexes for ingestion: `open_index` and the decisions a check returns.
+
+``open_index(uri)`` opens (or creates) an index: a file path (SQLite, the embedded default),
+``redis://host:port/db?prefix=NAME`` (shared by many workers), or ``memory://``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from nearsame.engine import Params
+from nearsame.errors import IndexStoreError
+from nearsame.index.base import (
+    Decision,
+    IdConflictError,
+    IndexStats,
+    MatchedDocument,
+    SharedPassage,
+    Status,
+    Store,
+    check_params,
+)
+from nearsame.index.check import params_from_stored, stored_params
+from nearsame.index.core import Index
+
+__all__ = [
+    "Decision",
+    "IdConflictError",
+    "Index",
+    "IndexStats",
+    "MatchedDocument",
+    "SharedPassage",
+    "Status",
+    "open_index",
+]
+
+
+def _store(uri: str, max_bucket: int) -> Store:
+    scheme = urlsplit(uri).scheme if "://" in uri else ""
+    if scheme == "memory":
+        from nearsame.index.memory import MemoryStore
+
+        return MemoryStore(max_bucket=max_bucket)
+    if scheme in ("redis", "rediss", "unix"):
+        from nearsame.index.redis import RedisStore
+
+        return RedisStore(uri, max_bucket=max_bucket)
+    if scheme in ("", "file", "sqlite"):
+        path = uri.split("://", 1)[1] if scheme else uri
+        from nearsame.index.sqlite import SQLiteStore
+
+        return SQLiteStore(Path(path).expanduser(), max_bucket=max_bucket)
+    raise IndexStoreError(
+        f"{uri}: unknown kind of index {scheme!r}; use a file path, redis://host:port/db or memory://"
+    )
+
+
+def open_index(
+    uri: str | Path, *, params: Params | None = None, create: bool = True, max_candidates: int = 32
+) -> Index:
+    """Open the index at ``uri``, creating it (with ``params``, or the defaults) if it is new.
+
+    An existing index keeps the parameters it was built with: pass ``params`` only to create
+    one, or to make sure an existing one uses them (`IndexStoreError` if it does not). The
+    verification settings of ``params`` (``thresholds``, ``duplicate``) are never stored and
+    apply to this session's checks. With ``create=False`` a missing index is an error.
+    """
+    location = str(uri)
+    base = params or Params()
+    store = _store(location, base.max_bucket)
+    try:
+        stored = store.read_params()
+        if stored is None:
+            if not create:
+                raise IndexStoreError(f"{location}: no index here (create it with `index add`)")
+            store.write_params(stored_params(base))
+            stored = store.read_params() or stored_params(base)
+        elif params is not None:
+            check_params(stored, stored_params(params), location)
+        effective = params_from_stored(stored, base)
+        check_params(stored, stored_params(effective), location)
+    except BaseException:
+        store.close()
+        raise
+    return Index(store, effective, max_candidates=max_candidates)

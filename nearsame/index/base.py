@@ -1,0 +1,243 @@
+"""What every index backend provides (`Store`), and the frozen results an index hands back.
+
+A store knows nothing about text analysis: it keeps documents (text, metadata, signatures) and a
+table of LSH band keys ``key -> (document number, unit)``, caps each key's bucket at
+``max_bucket`` entries (a key shared by more units is *crowded*: site furniture or words every
+article uses, no use as a candidate), and offers an exclusive section in which a check and an add
+happen as one step. `nearsame.index.core.Index` does the rest, the same way for every backend.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from nearsame.document import Document
+from nearsame.errors import IndexStoreError
+from nearsame.verify import Kind
+
+__all__ = [
+    "CHECK_SCHEMA",
+    "Decision",
+    "IdConflictError",
+    "IndexStats",
+    "MatchedDocument",
+    "SharedPassage",
+    "Status",
+    "Store",
+    "StoredDocument",
+    "check_params",
+]
+
+CHECK_SCHEMA = "nearsame.check/1"
+Status = Literal["unique", "duplicate", "overlap"]
+MatchKind = Literal["duplicate", "exact", "near", "paraphrase"]
+Keys = npt.NDArray[np.int64]
+
+
+class IdConflictError(IndexStoreError):
+    """A document's id is already in the index with another text."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        super().__init__(
+            f"document id {doc_id!r} is already in the index with another text; "
+            "remove it first, or give the new document another id"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """One indexed document: its number in the store, the document, and its signatures (raw)."""
+
+    num: int
+    document: Document
+    signatures: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """What an index holds."""
+
+    backend: str
+    location: str
+    documents: int
+    crowded_keys: int
+    size_bytes: int | None
+    params: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values."""
+        return {
+            "backend": self.backend, "location": self.location, "documents": self.documents,
+            "crowded_keys": self.crowded_keys, "size_bytes": self.size_bytes,
+            "params": dict(self.params),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPassage:
+    """A passage of the checked document also found in an indexed one.
+
+    ``checked`` and ``indexed`` are ``(start, end)`` spans in code points of each original text.
+    """
+
+    kind: Kind
+    score: float
+    moved: bool
+    boilerplate: bool
+    checked: tuple[int, int]
+    indexed: tuple[int, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values."""
+        return {
+            "kind": self.kind, "score": round(self.score, 4), "moved": self.moved,
+            "boilerplate": self.boilerplate, "checked": list(self.checked),
+            "indexed": list(self.indexed),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedDocument:
+    """An indexed document the checked one matches.
+
+    ``kind`` is ``duplicate`` (the whole articles are near-identical) or the strongest kind of
+    the shared passages (``exact``, ``near``, ``paraphrase``). ``score`` is the whole-document
+    similarity for a duplicate, else the best passage score. ``similarity`` is the whole-document
+    token similarity when it was measured (the documents' own fingerprints were close), else
+    ``None``. ``coverage`` is the share of the checked text inside shared, non-boilerplate passages.
+    """
+
+    id: str
+    kind: MatchKind
+    score: float
+    similarity: float | None
+    coverage: float
+    title: str | None
+    date: str | None
+    passages: tuple[SharedPassage, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values."""
+        return {
+            "id": self.id, "kind": self.kind, "score": round(self.score, 4),
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+            "coverage": round(self.coverage, 4), "title": self.title, "date": self.date,
+            "passages": [p.to_dict() for p in self.passages],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer to one check: ``unique``, ``duplicate`` of a document, or ``overlap`` with some.
+
+    ``matches`` lists the indexed documents found, duplicates first. ``added`` says whether the
+    document was added to the index by this check.
+    """
+
+    id: str
+    status: Status
+    matches: tuple[MatchedDocument, ...] = ()
+    added: bool = False
+    length: int = 0
+
+    @property
+    def duplicate_of(self) -> str | None:
+        """The id of the indexed document this one duplicates, if any."""
+        return self.matches[0].id if self.status == "duplicate" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values (the ``nearsame.check/1`` record)."""
+        return {
+            "schema": CHECK_SCHEMA, "id": self.id, "status": self.status,
+            "duplicate_of": self.duplicate_of, "added": self.added, "length": self.length,
+            "matches": [m.to_dict() for m in self.matches],
+        }  # fmt: skip
+
+    def to_json(self) -> str:
+        """One line of JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """What a band-key lookup found: ``(key, num, unit)`` rows, and the keys that are crowded."""
+
+    keys: Keys
+    nums: npt.NDArray[np.int64]
+    units: npt.NDArray[np.int64]
+    crowded: frozenset[int] = field(default_factory=frozenset)
+
+
+def check_params(stored: Mapping[str, Any], wanted: Mapping[str, Any], where: str) -> None:
+    """Raise `IndexStoreError` naming every setting in which ``wanted`` differs from ``stored``."""
+    differences = [
+        f"{name}: index has {stored.get(name)!r}, asked for {wanted.get(name)!r}"
+        for name in sorted(set(stored) | set(wanted))
+        if stored.get(name) != wanted.get(name)
+    ]
+    if differences:
+        raise IndexStoreError(
+            f"{where} was built with other parameters ({'; '.join(differences)}); open it "
+            "without parameters to use its own, or build a new index for these"
+        )
+
+
+class Store(ABC):
+    """A backend: documents, signatures and band keys, behind one interface."""
+
+    backend: str = "?"
+    location: str = "?"
+
+    @abstractmethod
+    def read_params(self) -> dict[str, Any] | None:
+        """The parameters recorded in the store, or ``None`` for a new, empty store."""
+
+    @abstractmethod
+    def write_params(self, params: Mapping[str, Any]) -> None:
+        """Record the parameters of a new store (once, before anything is added)."""
+
+    @abstractmethod
+    def exclusive(self) -> AbstractContextManager[None]:
+        """A section no other writer enters: a check and an add inside it are one step."""
+
+    @abstractmethod
+    def lookup(self, keys: Keys) -> Postings:
+        """Every entry under ``keys``, and which of them are crowded."""
+
+    @abstractmethod
+    def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
+        """The stored documents numbered ``nums`` (missing ones are left out)."""
+
+    @abstractmethod
+    def find(self, doc_id: str) -> StoredDocument | None:
+        """The stored document with id ``doc_id``, if any."""
+
+    @abstractmethod
+    def insert(
+        self, entries: Sequence[tuple[Document, bytes, Keys, npt.NDArray[np.int64]]]
+    ) -> None:
+        """Store documents with their signatures and their band keys and units, atomically.
+
+        Must be called inside `exclusive`; ids are known to be new.
+        """
+
+    @abstractmethod
+    def delete(self, stored: StoredDocument, keys: Keys) -> None:
+        """Remove one document and its band entries (inside `exclusive`)."""
+
+    @abstractmethod
+    def count(self) -> tuple[int, int, int | None]:
+        """Documents, crowded keys, and the size in bytes (``None`` when not known)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""

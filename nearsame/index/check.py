@@ -1,0 +1,319 @@
+"""The check itself: fingerprint a document, find its candidates under the band keys, verify them.
+
+The band keys are those of the batch engine (`nearsame.candidates.band_keys` with the engine's
+bandings), so that an index proposes exactly the candidates the engine would. The three channels
+(verbatim and content unit signatures, the whole-document signature) share one key space: each
+channel's keys are salted apart. Verification and alignment are the engine's own
+(`nearsame.verify.score_units`, `nearsame.align.align_pair`); the term statistics (IDF) are taken
+over the checked document and its candidates, as the engine takes them over the documents it
+compares, so that a check against one indexed document answers what ``nearsame compare`` answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nearsame.align import UnitMatch, align_pair
+from nearsame.analyze import Analysis, analyze
+from nearsame.boilerplate import boilerplate_units
+from nearsame.candidates import Banding, band_keys
+from nearsame.document import Document
+from nearsame.engine import Params
+from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
+from nearsame.sketch import DocumentSketch, SketchParams, sketch
+from nearsame.verify import KINDS, TermStats, document_similarity, score_units, unit_terms
+
+__all__ = [
+    "FORMAT",
+    "Candidates",
+    "Prepared",
+    "find_candidates",
+    "match_documents",
+    "pack_signatures",
+    "prepare",
+    "reanalyze",
+    "stored_params",
+    "unpack_keys",
+]
+
+FORMAT = 1
+VERBATIM, CONTENT, DOCUMENT = 0, 1, 2
+_SALTS = (np.uint64(0), np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7))
+_SKETCH_FIELDS = ("num_perm", "content_num_perm", "doc_num_perm", "shingle", "doc_shingle", "seed")
+Keys = npt.NDArray[np.int64]
+Ints = npt.NDArray[np.int64]
+
+
+def stored_params(params: Params) -> dict[str, Any]:
+    """The settings an index records: everything that decides what is stored under which key."""
+    return {
+        "format": FORMAT,
+        "scheme": "affine32",
+        "hash": "xxh32",
+        "sketch": {name: getattr(params.sketch, name) for name in _SKETCH_FIELDS},
+        "verbatim_lsh": params.verbatim_lsh,
+        "content_lsh": params.content_lsh,
+        "document_lsh": params.document_lsh,
+        "min_words": params.min_words,
+        "max_bucket": params.max_bucket,
+    }
+
+
+def params_from_stored(stored: Mapping[str, Any], base: Params) -> Params:
+    """``base`` with the recorded settings of an index."""
+    from dataclasses import replace
+
+    return replace(
+        base,
+        sketch=SketchParams(**stored["sketch"]),
+        verbatim_lsh=stored["verbatim_lsh"],
+        content_lsh=stored["content_lsh"],
+        document_lsh=stored["document_lsh"],
+        min_words=stored["min_words"],
+        max_bucket=stored["max_bucket"],
+    )
+
+
+def _bandings(params: Params) -> tuple[Banding, Banding, Banding]:
+    s = params.sketch
+    return (
+        Banding.for_threshold(params.verbatim_lsh, s.num_perm),
+        Banding.for_threshold(params.content_lsh, s.content_num_perm),
+        Banding.for_threshold(params.document_lsh, s.doc_num_perm),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document ready to be checked or stored: analysis, signatures, and its band keys.
+
+    ``keys[i]`` belongs to unit ``units[i]`` (``-1`` for the whole document) in ``channels[i]``.
+    """
+
+    analysis: Analysis
+    sketch: DocumentSketch
+    keys: Keys
+    units: Ints
+    channels: Ints
+
+    @property
+    def document(self) -> Document:
+        """The document prepared."""
+        return self.analysis.document
+
+
+def _keys(sk: DocumentSketch, params: Params) -> tuple[Keys, Ints, Ints]:
+    verbatim, content, whole = _bandings(params)
+    parts = [
+        (sk.verbatim, sk.verbatim_units, verbatim, VERBATIM),
+        (sk.content, sk.content_units, content, CONTENT),
+    ]
+    if sk.document is not None:
+        parts.append((sk.document[None, :], (-1,), whole, DOCUMENT))
+    keys, units, channels = [], [], []
+    for signatures, owners, banding, channel in parts:
+        if not len(owners):
+            continue
+        found = band_keys(signatures, banding) + _SALTS[channel]
+        keys.append(found.view(np.int64).ravel())
+        units.append(np.repeat(np.asarray(owners, dtype=np.int64), banding.bands))
+        channels.append(np.full(found.size, channel, dtype=np.int64))
+    if not keys:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    return np.concatenate(keys), np.concatenate(units), np.concatenate(channels)
+
+
+def prepare(document: Document, params: Params) -> Prepared:
+    """Analyse and fingerprint ``document`` and compute its band keys."""
+    analysis = analyze(document, language=params.language, min_words=params.min_words)
+    sk = sketch(analysis, params.sketch)
+    keys, units, channels = _keys(sk, params)
+    return Prepared(analysis, sk, keys, units, channels)
+
+
+def pack_signatures(sk: DocumentSketch) -> bytes:
+    """The signatures of a document as compact bytes (no pickle)."""
+    header = np.array(
+        [len(sk.verbatim_units), len(sk.content_units), sk.document is not None], dtype=np.int32
+    )
+    parts = [
+        header,
+        np.asarray(sk.verbatim_units, dtype=np.int32),
+        np.asarray(sk.content_units, dtype=np.int32),
+        sk.verbatim.astype(np.uint32),
+        sk.content.astype(np.uint32),
+    ]
+    if sk.document is not None:
+        parts.append(sk.document.astype(np.uint32))
+    return b"".join(part.tobytes() for part in parts)
+
+
+def unpack_keys(blob: bytes, params: Params) -> Keys:
+    """The band keys of stored signatures (to remove a document's entries)."""
+    s = params.sketch
+    n_v, n_c, has_doc = (int(v) for v in np.frombuffer(blob, dtype=np.int32, count=3))
+    offset = 12
+    v_units = np.frombuffer(blob, dtype=np.int32, count=n_v, offset=offset)
+    offset += 4 * n_v
+    c_units = np.frombuffer(blob, dtype=np.int32, count=n_c, offset=offset)
+    offset += 4 * n_c
+    verbatim = np.frombuffer(blob, np.uint32, n_v * s.num_perm, offset).reshape(n_v, s.num_perm)
+    offset += 4 * n_v * s.num_perm
+    content = np.frombuffer(blob, np.uint32, n_c * s.content_num_perm, offset)
+    offset += 4 * n_c * s.content_num_perm
+    document = np.frombuffer(blob, np.uint32, s.doc_num_perm, offset) if has_doc else None
+    sk = DocumentSketch(
+        verbatim_units=tuple(int(u) for u in v_units),
+        verbatim=verbatim,
+        content_units=tuple(int(u) for u in c_units),
+        content=content.reshape(n_c, s.content_num_perm),
+        document=document,
+    )
+    return _keys(sk, params)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What the band keys propose, by indexed document number.
+
+    ``pairs[num]`` holds candidate unit pairs ``(indexed unit, checked unit)``; ``whole`` the
+    documents whose whole-document fingerprint is close; ``crowded`` the checked units whose
+    verbatim keys are crowded (their text recurs in very many documents: boilerplate).
+    """
+
+    pairs: Mapping[int, frozenset[tuple[int, int]]]
+    whole: frozenset[int]
+    crowded: frozenset[int]
+
+    def ranked(self, limit: int) -> list[int]:
+        """At most ``limit`` documents, those with a close whole fingerprint and most pairs first."""
+        nums = set(self.pairs) | self.whole
+        order = sorted(nums, key=lambda n: (n not in self.whole, -len(self.pairs.get(n, ())), n))
+        return order[:limit]
+
+
+def find_candidates(
+    prepared: Prepared, keys: Keys, nums: Ints, units: Ints, crowded: frozenset[int], exclude: int
+) -> Candidates:
+    """Group the entries found under ``prepared``'s keys by indexed document."""
+    mine: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for key, unit, channel in zip(
+        prepared.keys.tolist(), prepared.units.tolist(), prepared.channels.tolist(), strict=True
+    ):
+        mine[key].append((channel, unit))
+    pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    whole: set[int] = set()
+    for key, num, unit in zip(keys.tolist(), nums.tolist(), units.tolist(), strict=True):
+        if num == exclude:
+            continue
+        for channel, my_unit in mine.get(key, ()):
+            if channel == DOCUMENT:
+                whole.add(num)
+            else:
+                pairs[num].add((unit, my_unit))
+    crowded_units = {
+        unit for key in crowded for channel, unit in mine.get(key, ()) if channel == VERBATIM
+    }
+    return Candidates(
+        {num: frozenset(found) for num, found in pairs.items()},
+        frozenset(whole),
+        frozenset(crowded_units),
+    )
+
+
+def reanalyze(stored: StoredDocument, params: Params) -> Analysis:
+    """The analysis of a stored document (its language was recorded when it was added)."""
+    return analyze(stored.document, min_words=params.min_words)
+
+
+def _coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
+    covered, end = 0, -1
+    for start, stop in sorted(spans):
+        start = max(start, end)
+        if stop > start:
+            covered += stop - start
+            end = stop
+    return covered / length if length else 0.0
+
+
+def match_documents(
+    prepared: Prepared,
+    candidates: Candidates,
+    indexed: Sequence[tuple[StoredDocument, Analysis]],
+    params: Params,
+) -> list[MatchedDocument]:
+    """Verify and align the checked document against each candidate; the matched ones, best first."""
+    later = prepared.analysis
+    stats = TermStats()
+    for analysis in (later, *(a for _, a in indexed)):
+        for first, stop in analysis.sentence_tokens:
+            stats.add(t for t in analysis.terms[first:stop] if t is not None)
+    my_terms: dict[int, dict[str, float]] = {}
+    mine_flagged = boilerplate_units(later) | candidates.crowded
+    found: list[MatchedDocument] = []
+    for stored, earlier in indexed:
+        matches = []
+        for their_unit, my_unit in sorted(candidates.pairs.get(stored.num, ())):
+            terms = my_terms.get(my_unit)
+            if terms is None:
+                terms = my_terms[my_unit] = unit_terms(later, my_unit)
+            result = score_units(
+                earlier, their_unit, later, my_unit, stats=stats, thresholds=params.thresholds,
+                terms=(unit_terms(earlier, their_unit), terms),
+            )  # fmt: skip
+            if result.kind is not None:
+                matches.append(UnitMatch(their_unit, my_unit, result))
+        similarity = None
+        if stored.num in candidates.whole:
+            similarity = document_similarity(earlier, later)
+        matched = _matched(stored, earlier, later, matches, similarity, mine_flagged, params)
+        if matched is not None:
+            found.append(matched)
+    found.sort(key=lambda m: (m.kind != "duplicate", -m.score, -m.coverage, m.id))
+    return found
+
+
+def _matched(
+    stored: StoredDocument,
+    earlier: Analysis,
+    later: Analysis,
+    matches: list[UnitMatch],
+    similarity: float | None,
+    mine_flagged: set[int] | frozenset[int],
+    params: Params,
+) -> MatchedDocument | None:
+    theirs_flagged = boilerplate_units(earlier)
+    passages = []
+    for passage in align_pair(earlier, later, matches):
+        flagged = all(m.earlier in theirs_flagged or m.later in mine_flagged for m in passage.units)
+        passages.append(
+            SharedPassage(
+                kind=passage.kind, score=passage.score, moved=passage.moved, boilerplate=flagged,
+                checked=passage.later_span, indexed=passage.earlier_span,
+            )
+        )  # fmt: skip
+    duplicate = similarity is not None and similarity >= params.duplicate
+    if not passages and not duplicate:
+        return None
+    real = [p for p in passages if not p.boilerplate]
+    strongest = min((KINDS.index(p.kind) for p in real or passages), default=0)
+    document = stored.document
+    return MatchedDocument(
+        id=document.id,
+        kind="duplicate" if duplicate else KINDS[strongest],
+        score=similarity
+        if duplicate and similarity is not None
+        else max(p.score for p in passages),
+        similarity=similarity,
+        coverage=_coverage([p.checked for p in real], len(later.document.text)),
+        title=document.title,
+        date=document.date,
+        passages=tuple(passages),
+    )

@@ -1,0 +1,200 @@
+"""`Index`: add, check, remove and count documents in a persistent index, whatever its backend."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from types import TracebackType
+
+from nearsame.analyze import Analysis
+from nearsame.document import Document
+from nearsame.engine import Params
+from nearsame.errors import IndexStoreError
+from nearsame.index.base import Decision, IdConflictError, IndexStats, Status, Store, StoredDocument
+from nearsame.index.check import (
+    Ints,
+    Keys,
+    Prepared,
+    find_candidates,
+    match_documents,
+    pack_signatures,
+    prepare,
+    reanalyze,
+    unpack_keys,
+)
+from nearsame.verify import Thresholds
+
+__all__ = ["Index"]
+
+_CACHE_SIZE = 512
+
+
+class Index:
+    """A persistent index of documents, checked one document at a time.
+
+    Use `nearsame.open_index` to get one, preferably as a context manager. ``params`` are the
+    index's own (recorded when it was created); ``max_candidates`` bounds how many indexed
+    documents one check verifies (those sharing the most fingerprints first).
+    """
+
+    def __init__(self, store: Store, params: Params, *, max_candidates: int = 32) -> None:
+        self._store = store
+        self.params = params
+        self.max_candidates = max_candidates
+        self._analyses: OrderedDict[int, Analysis] = OrderedDict()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store's connections and files."""
+        self._store.close()
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self._store.find(doc_id) is not None
+
+    def __len__(self) -> int:
+        return self._store.count()[0]
+
+    def get(self, doc_id: str) -> Document | None:
+        """The indexed document with this id, if any."""
+        stored = self._store.find(doc_id)
+        return stored.document if stored else None
+
+    def add(self, documents: Iterable[Document]) -> list[str]:
+        """Add ``documents`` in one atomic step; returns the ids added.
+
+        A document whose id is already indexed with the same text is skipped (adding is
+        idempotent); with another text it is an error and nothing of this call is added. When
+        this method returns, the documents are stored durably.
+        """
+        prepared = [self._prepare(document) for document in documents]
+        ids = [p.document.id for p in prepared]
+        if len(set(ids)) != len(ids):
+            raise IndexStoreError("the documents to add have repeated ids")
+        with self._store.exclusive():
+            new = [p for p in prepared if self._is_new(p.document)]
+            self._store.insert([self._entry(p) for p in new])
+        return [p.document.id for p in new]
+
+    def check(
+        self,
+        document: Document,
+        *,
+        add: bool = False,
+        thresholds: Thresholds | None = None,
+        duplicate: float | None = None,
+    ) -> Decision:
+        """Check ``document`` against the index, and with ``add=True`` add it in the same step.
+
+        ``thresholds`` and ``duplicate`` override the verification settings for this check.
+        The indexed document with the same id, if any, is not a match of itself. With ``add``,
+        the check and the add are one step: a concurrent writer cannot slip a duplicate in
+        between.
+        """
+        params = self.params
+        if thresholds is not None or duplicate is not None:
+            params = replace(
+                params,
+                thresholds=thresholds or params.thresholds,
+                duplicate=params.duplicate if duplicate is None else duplicate,
+            )
+        prepared = self._prepare(document)
+        if not add:
+            return self._decide(prepared, params, added=False)
+        with self._store.exclusive():
+            new = self._is_new(document)
+            decision = self._decide(prepared, params, added=new)
+            if new:
+                self._store.insert([self._entry(prepared)])
+        return decision
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove the document with this id; returns whether it was there."""
+        with self._store.exclusive():
+            stored = self._store.find(doc_id)
+            if stored is None:
+                return False
+            self._store.delete(stored, unpack_keys(stored.signatures, self.params))
+        self._analyses.pop(stored.num, None)
+        return True
+
+    def stats(self) -> IndexStats:
+        """How many documents the index holds, its size and its parameters."""
+        documents, crowded, size = self._store.count()
+        return IndexStats(
+            backend=self._store.backend,
+            location=self._store.location,
+            documents=documents,
+            crowded_keys=crowded,
+            size_bytes=size,
+            params=self._store.read_params() or {},
+        )
+
+    def _prepare(self, document: Document) -> Prepared:
+        prepared = prepare(document, self.params)
+        if prepared.analysis.language and document.language != prepared.analysis.language:
+            # record the language found, so that re-analysing the stored text needs no detection
+            analysis = replace(
+                prepared.analysis,
+                document=replace(document, language=prepared.analysis.language),
+            )
+            prepared = replace(prepared, analysis=analysis)
+        return prepared
+
+    def _is_new(self, document: Document) -> bool:
+        stored = self._store.find(document.id)
+        if stored is None:
+            return True
+        if stored.document.text != document.text:
+            raise IdConflictError(document.id)
+        return False
+
+    @staticmethod
+    def _entry(prepared: Prepared) -> tuple[Document, bytes, Keys, Ints]:
+        return (prepared.document, pack_signatures(prepared.sketch), prepared.keys, prepared.units)
+
+    def _decide(self, prepared: Prepared, params: Params, *, added: bool) -> Decision:
+        document = prepared.document
+        postings = self._store.lookup(prepared.keys)
+        own = self._store.find(document.id)
+        candidates = find_candidates(
+            prepared, postings.keys, postings.nums, postings.units, postings.crowded,
+            exclude=own.num if own else -1,
+        )  # fmt: skip
+        nums = candidates.ranked(self.max_candidates)
+        indexed = [(stored, self._analysis(stored, params)) for stored in self._documents(nums)]
+        matches = match_documents(prepared, candidates, indexed, params)
+        status: Status = "unique"
+        if any(m.kind == "duplicate" for m in matches):
+            status = "duplicate"
+        elif any(not p.boilerplate for m in matches for p in m.passages):
+            status = "overlap"
+        return Decision(
+            id=document.id, status=status, matches=tuple(matches), added=added,
+            length=len(document.text),
+        )  # fmt: skip
+
+    def _documents(self, nums: Sequence[int]) -> list[StoredDocument]:
+        found = {stored.num: stored for stored in self._store.documents(nums)}
+        return [found[num] for num in nums if num in found]
+
+    def _analysis(self, stored: StoredDocument, params: Params) -> Analysis:
+        cached = self._analyses.get(stored.num)
+        if cached is not None and cached.document.text == stored.document.text:
+            self._analyses.move_to_end(stored.num)
+            return cached
+        analysis = reanalyze(stored, params)
+        self._analyses[stored.num] = analysis
+        if len(self._analyses) > _CACHE_SIZE:
+            self._analyses.popitem(last=False)
+        return analysis

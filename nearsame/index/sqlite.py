@@ -1,0 +1,232 @@
+"""The embedded index: one SQLite file in WAL mode (documents, signatures, an indexed band table).
+
+Opening reads one row of parameters, whatever the size of the file. Band entries live in a
+``WITHOUT ROWID`` table keyed ``(key, num, unit)``, so a lookup is one range scan per key. Every
+write happens in a ``BEGIN IMMEDIATE`` transaction: a check and the add that follows it are one
+step for every other process, and a process killed in the middle leaves either the whole
+transaction or none of it (SQLite's journal). ``synchronous=FULL`` by default: an add that has
+returned survives a crash of the process and of the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nearsame.document import Document
+from nearsame.errors import IndexStoreError
+from nearsame.index.base import Keys, Postings, Store, StoredDocument
+
+__all__ = ["SQLiteStore"]
+
+_CHUNK = 30_000
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    num INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    title TEXT, date TEXT, source TEXT, url TEXT, path TEXT, language TEXT,
+    body_start INTEGER NOT NULL,
+    metadata TEXT NOT NULL,
+    signatures BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL, num INTEGER NOT NULL, unit INTEGER NOT NULL,
+    PRIMARY KEY (key, num, unit)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crowded (key INTEGER PRIMARY KEY);
+"""
+_COLUMNS = (
+    "num, id, text, title, date, source, url, path, language, body_start, metadata, signatures"
+)
+
+
+def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def _row_document(row: Sequence[Any]) -> StoredDocument:
+    num, doc_id, text, title, date, source, url, path, language, body_start, metadata, sig = row
+    document = Document(
+        id=doc_id, text=text, title=title, date=date, source=source, url=url, path=path,
+        language=language, body_start=body_start, metadata=json.loads(metadata),
+    )  # fmt: skip
+    return StoredDocument(num=num, document=document, signatures=bytes(sig))
+
+
+class SQLiteStore(Store):
+    """A `Store` in one SQLite file (or in memory, for ``memory://``)."""
+
+    backend = "sqlite"
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        max_bucket: int,
+        synchronous: str = "FULL",
+        timeout: float = 60.0,
+    ) -> None:
+        self.location = str(path)
+        self.max_bucket = max_bucket
+        self._path = None if str(path) == ":memory:" else Path(path)
+        if self._path is not None and not self._path.parent.is_dir():
+            raise IndexStoreError(f"{path}: cannot create an index here: no such folder")
+        try:
+            self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise IndexStoreError(f"{path}: cannot open the index ({error})") from error
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={synchronous}")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as error:
+            self._db.close()
+            raise IndexStoreError(
+                f"{path}: not a nearsame index, or not readable and writable ({error})"
+            ) from error
+
+    def _run(self, sql: str, values: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._db.execute(sql, values).fetchall()
+        except sqlite3.Error as error:
+            raise IndexStoreError(f"{self.location}: {error}") from error
+
+    def read_params(self) -> dict[str, Any] | None:
+        rows = self._run("SELECT value FROM meta WHERE name = 'params'")
+        return json.loads(rows[0][0]) if rows else None
+
+    def write_params(self, params: Mapping[str, Any]) -> None:
+        with self.exclusive():
+            self._run(
+                "INSERT OR IGNORE INTO meta (name, value) VALUES ('params', ?)",
+                (json.dumps(dict(params), sort_keys=True),),
+            )
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        self._run("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.rollback()
+            raise
+        self._run("COMMIT")
+
+    def lookup(self, keys: Keys) -> Postings:
+        wanted = np.unique(keys).tolist()
+        rows: list[tuple[int, int, int]] = []
+        crowded: set[int] = set()
+        for chunk in _chunks(wanted):
+            marks = _marks(len(chunk))
+            rows += self._run(f"SELECT key, num, unit FROM bands WHERE key IN ({marks})", chunk)
+            crowded.update(
+                key
+                for (key,) in self._run(f"SELECT key FROM crowded WHERE key IN ({marks})", chunk)
+            )
+        table = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        return Postings(table[:, 0], table[:, 1], table[:, 2], frozenset(crowded))
+
+    def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
+        found = []
+        for chunk in _chunks(list(nums)):
+            found += self._run(
+                f"SELECT {_COLUMNS} FROM documents WHERE num IN ({_marks(len(chunk))})", chunk
+            )
+        return [_row_document(row) for row in found]
+
+    def find(self, doc_id: str) -> StoredDocument | None:
+        rows = self._run(f"SELECT {_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
+        return _row_document(rows[0]) if rows else None
+
+    def insert(
+        self, entries: Sequence[tuple[Document, bytes, Keys, npt.NDArray[np.int64]]]
+    ) -> None:
+        bands: list[tuple[int, int, int]] = []
+        for document, signatures, keys, units in entries:
+            cursor = self._db.cursor()
+            try:
+                cursor.execute(
+                    "INSERT INTO documents (id, text, title, date, source, url, path, language,"
+                    " body_start, metadata, signatures) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (document.id, document.text, document.title, document.date, document.source,
+                     document.url, document.path, document.language, document.body_start,
+                     json.dumps(dict(document.metadata), ensure_ascii=False), signatures),
+                )  # fmt: skip
+            except sqlite3.Error as error:
+                raise IndexStoreError(
+                    f"{self.location}: cannot add {document.id!r}: {error}"
+                ) from error
+            finally:
+                cursor.close()
+            num = int(cursor.lastrowid or 0)
+            bands += zip(keys.tolist(), [num] * len(keys), units.tolist(), strict=True)
+        self._insert_bands(bands)
+
+    def _insert_bands(self, bands: list[tuple[int, int, int]]) -> None:
+        keys = sorted({key for key, _, _ in bands})
+        crowded: set[int] = set()
+        for chunk in _chunks(keys):
+            sql = f"SELECT key FROM crowded WHERE key IN ({_marks(len(chunk))})"
+            crowded.update(key for (key,) in self._run(sql, chunk))
+        try:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO bands (key, num, unit) VALUES (?, ?, ?)",
+                [band for band in bands if band[0] not in crowded],
+            )
+        except sqlite3.Error as error:
+            raise IndexStoreError(f"{self.location}: {error}") from error
+        full: list[int] = []
+        for chunk in _chunks([key for key in keys if key not in crowded]):
+            full += (
+                key
+                for (key,) in self._run(
+                    f"SELECT key FROM bands WHERE key IN ({_marks(len(chunk))}) GROUP BY key"
+                    " HAVING count(*) > ?",
+                    [*chunk, self.max_bucket],
+                )
+            )
+        for key in full:
+            self._run("INSERT OR IGNORE INTO crowded (key) VALUES (?)", (key,))
+            self._run("DELETE FROM bands WHERE key = ?", (key,))
+
+    def delete(self, stored: StoredDocument, keys: Keys) -> None:
+        self._run("DELETE FROM documents WHERE num = ?", (stored.num,))
+        try:
+            self._db.executemany(
+                "DELETE FROM bands WHERE key = ? AND num = ?",
+                [(key, stored.num) for key in np.unique(keys).tolist()],
+            )
+        except sqlite3.Error as error:
+            raise IndexStoreError(f"{self.location}: {error}") from error
+
+    def count(self) -> tuple[int, int, int | None]:
+        documents = self._run("SELECT count(*) FROM documents")[0][0]
+        crowded = self._run("SELECT count(*) FROM crowded")[0][0]
+        size = None
+        if self._path is not None:
+            size = sum(
+                p.stat().st_size for p in (self._path, Path(f"{self._path}-wal")) if p.exists()
+            )
+        return int(documents), int(crowded), size
+
+    def close(self) -> None:
+        self._db.close()
+
+    def integrity(self) -> str:
+        """SQLite's own integrity check: ``ok`` or the problems found."""
+        return "; ".join(str(row[0]) for row in self._run("PRAGMA integrity_check"))

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from index_docs import article, edited
+
+from nearsame.cli import main
+
+ROOT = Path(__file__).parent.parent
+ENTRY = "from nearsame.cli import entry_point; entry_point()"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a subprocess."""
+    result = subprocess.run(
+        [sys.executable, "-c", ENTRY, *args],
+        input=stdin, capture_output=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
+    """Run ``nearsame.cli.main`` in this process (fast), with ``stdin`` as standard input."""
+
+    def invoke(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(stdin))))
+        capsys.readouterr()
+        status = main(list(args))
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, status, out, err)
+
+    return invoke
+
+
+def jsonl(*records: dict[str, Any]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+
+
+def decisions(out: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.fixture
+def index(tmp_path: Path, cli: Runner) -> str:
+    path = str(tmp_path / "index.db")
+    feed = jsonl(*({"id": f"d{n}", "text": article(n)} for n in range(5)))
+    result = cli("index", "add", "-", "--index", path, stdin=feed)
+    assert result.returncode == 0, result.stderr
+    assert "added 5 document(s)" in result.stderr
+    return path
+
+
+def test_check_exits_0_when_nothing_is_found_and_1_when_something_is(
+    index: str, cli: Runner
+) -> None:
+    fresh = cli("check", "-", "--index", index, stdin=jsonl({"id": "n", "text": article(50)}))
+    assert fresh.returncode == 0, fresh.stderr
+    assert decisions(fresh.stdout)[0]["status"] == "unique"
+    copy = cli(
+        "check", "-", "--index", index, stdin=jsonl({"id": "c", "text": edited(article(2), 1)})
+    )
+    assert copy.returncode == 1, copy.stderr
+    (decision,) = decisions(copy.stdout)
+    assert decision["status"] == "duplicate" and decision["duplicate_of"] == "d2"
+    assert "1 duplicate" in copy.stderr
+
+
+def test_check_reads_files_and_reports_spans_in_both_texts(tmp_path: Path) -> None:
+    path = str(tmp_path / "seeds.db")
+    assert run("index", "add", "seeds/000_ba787c83ef70fcd0.txt", "--index", path).returncode == 0
+    result = run("check", "seeds/003_792bb7683bd44ead.txt", "--index", path)
+    assert result.returncode == 1
+    (decision,) = decisions(result.stdout)
+    later = (ROOT / "seeds/003_792bb7683bd44ead.txt").read_text(encoding="utf-8")
+    earlier = (ROOT / "seeds/000_ba787c83ef70fcd0.txt").read_text(encoding="utf-8")
+    passage = decision["matches"][0]["passages"][0]
+    assert decision["status"] == "overlap"
+    assert "munitions" in later[slice(*passage["checked"])]
+    assert "munitions" in earlier[slice(*passage["indexed"])]
+
+
+def test_check_add_indexes_the_stream_so_a_later_copy_in_it_is_caught(
+    tmp_path: Path, cli: Runner
+) -> None:
+    path = str(tmp_path / "new.db")
+    text = article(8)
+    feed = jsonl({"id": "a", "text": text}, {"id": "b", "text": edited(text, 4)})
+    result = cli("check", "-", "--index", path, "--add", stdin=feed)
+    first, second = decisions(result.stdout)
+    assert (first["status"], first["added"]) == ("unique", True)
+    assert (second["status"], second["duplicate_of"]) == ("duplicate", "a")
+    assert result.returncode == 1 and "2 added" in result.stderr
+
+
+def test_bad_records_are_located_and_the_others_still_answered(index: str, cli: Runner) -> None:
+    feed = (
+        jsonl({"id": "ok1", "text": article(60)})
+        + b'{"id": "broken", "text": \n'
+        + jsonl({"id": "notext", "body": "no text field"})
+        + jsonl({"id": "ok1", "text": article(61)})
+        + jsonl({"id": "d1", "text": article(62)})
+        + jsonl({"id": "ok2", "text": article(3)})
+    )
+    result = cli("check", "-", "--index", index, "--add", stdin=feed)
+    assert result.returncode == 2
+    records = decisions(result.stdout)
+    assert [r["status"] for r in records] == [
+        "unique",
+        "error",
+        "error",
+        "error",
+        "error",
+        "duplicate",
+    ]
+    assert records[1]["location"] == "<stdin>:2" and "malformed JSON" in records[1]["error"]
+    assert records[2]["location"] == "<stdin>:3" and "no 'text' field" in records[2]["error"]
+    assert "duplicate id 'ok1'" in records[3]["error"]
+    assert records[4]["id"] == "d1" and "already in the index" in records[4]["error"]
+    assert "<stdin>:2: malformed JSON" in result.stderr
+    assert "4 error(s)" in result.stderr
+
+
+def test_wrong_index_parameters_are_refused_with_exit_2(index: str, cli: Runner) -> None:
+    with sqlite3.connect(index) as db:
+        params = json.loads(db.execute("SELECT value FROM meta").fetchone()[0])
+        params["format"] = 99
+        db.execute("UPDATE meta SET value = ? WHERE name = 'params'", (json.dumps(params),))
+    db.close()
+    result = cli("check", "-", "--index", index, stdin=jsonl({"id": "x", "text": article(1)}))
+    assert result.returncode == 2
+    assert "format: index has 99, asked for 1" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["missing.db", "nowhere/index.db", "notes.txt"])
+def test_an_unusable_index_is_exit_2_with_its_location(
+    tmp_path: Path, where: str, cli: Runner
+) -> None:
+    (tmp_path / "notes.txt").write_text("plain text, " * 500)
+    path = str(tmp_path / where)
+    result = cli("check", "-", "--index", path, stdin=jsonl({"id": "x", "text": article(1)}))
+    assert result.returncode == 2
+    assert path in result.stderr and result.stdout == ""
+
+
+def test_stats_and_remove(index: str, cli: Runner) -> None:
+    stats = cli("index", "stats", "--index", index)
+    assert stats.returncode == 0 and json.loads(stats.stdout)["documents"] == 5
+    assert cli("index", "remove", "d1", "--index", index).returncode == 0
+    missing = cli("index", "remove", "d1", "--index", index)
+    assert missing.returncode == 1 and "d1: not in the index" in missing.stderr
+    assert json.loads(cli("index", "stats", "--index", index).stdout)["documents"] == 4
+
+
+def test_check_answers_a_pipe_line_by_line(index: str) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", ENTRY, "check", "-", "--index", index],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdin and process.stdout and process.stderr
+    try:
+        for n in (1, 70):
+            process.stdin.write(jsonl({"id": f"q{n}", "text": article(n)}))
+            process.stdin.flush()
+            answer = json.loads(process.stdout.readline())
+            assert answer["id"] == f"q{n}", "answered before the next line is written"
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+        process.stdout.close()
+        process.stderr.close()
+    assert process.returncode == 1
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["index", "add"], ["index", "stats"], ["index", "remove"]]
+)
+def test_every_index_command_has_help(command: list[str], cli: Runner) -> None:
+    result = cli(*command, "--help")
+    assert result.returncode == 0 and "--index" in result.stdout

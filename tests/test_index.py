@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from index_docs import article, doc, edited
+
+import nearsame
+from nearsame.document import Document
+from nearsame.engine import Params, compare
+from nearsame.errors import IndexStoreError
+from nearsame.index import IdConflictError, Index, open_index
+from nearsame.loaders import load_documents
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Index]:
+    uri = "memory://" if request.param == "memory" else str(tmp_path / "index.db")
+    with open_index(uri) as opened:
+        yield opened
+
+
+def seeds() -> tuple[Document, Document]:
+    earlier, later = load_documents([ROOT / "seeds"]).documents
+    return earlier, later
+
+
+def test_a_check_against_one_document_finds_what_compare_finds(index: Index) -> None:
+    earlier, later = seeds()
+    index.add([earlier])
+    decision = index.check(later)
+    report = compare(earlier, later)
+    assert decision.status == "overlap"
+    (matched,) = decision.matches
+    assert matched.id == earlier.id
+    expected = [((m.later.start, m.later.end), (m.earlier.start, m.earlier.end), m.kind)
+                for m in report.matches]  # fmt: skip
+    assert [(p.checked, p.indexed, p.kind) for p in matched.passages] == expected
+
+
+def test_spans_slice_the_checked_and_the_indexed_texts(index: Index) -> None:
+    earlier, later = seeds()
+    index.add([earlier])
+    for passage in index.check(later).matches[0].passages:
+        assert later.text[slice(*passage.checked)].strip()
+        assert earlier.text[slice(*passage.indexed)].strip()
+        assert later.text[passage.checked[0]].isalnum() and earlier.text[passage.indexed[0]]
+
+
+def test_an_edited_copy_is_a_duplicate_naming_the_indexed_document(index: Index) -> None:
+    text = article(1)
+    index.add([doc("first", text), doc("other", article(2))])
+    decision = index.check(doc("copy", edited(text, 3)))
+    assert decision.status == "duplicate"
+    assert decision.duplicate_of == "first"
+    assert decision.matches[0].kind == "duplicate"
+    assert decision.matches[0].similarity is not None and decision.matches[0].similarity > 0.9
+
+
+def test_an_unrelated_document_is_unique(index: Index) -> None:
+    index.add([doc(f"d{n}", article(n)) for n in range(20)])
+    decision = index.check(doc("new", article(999)))
+    assert decision.status == "unique" and decision.matches == ()
+    assert decision.to_dict()["schema"] == "nearsame.check/1"
+
+
+def test_check_with_add_adds_and_the_next_copy_is_caught(index: Index) -> None:
+    text = article(5)
+    first = index.check(doc("a", text), add=True)
+    assert first.status == "unique" and first.added
+    second = index.check(doc("b", edited(text, 1)), add=True)
+    assert second.status == "duplicate" and second.duplicate_of == "a" and second.added
+    assert "a" in index and "b" in index and len(index) == 2
+
+
+def test_a_document_does_not_match_itself(index: Index) -> None:
+    index.add([doc("a", article(7))])
+    again = index.check(doc("a", article(7)), add=True)
+    assert again.status == "unique" and not again.added
+    assert len(index) == 1
+
+
+def test_adding_is_idempotent_but_a_changed_text_under_a_known_id_is_refused(index: Index) -> None:
+    assert index.add([doc("a", article(1))]) == ["a"]
+    assert index.add([doc("a", article(1))]) == []
+    with pytest.raises(IdConflictError, match="'a' is already in the index"):
+        index.add([doc("b", article(2)), doc("a", article(3))])
+    assert "b" not in index, "nothing of a refused call is added"
+    with pytest.raises(IndexStoreError, match="repeated ids"):
+        index.add([doc("c", article(4)), doc("c", article(4))])
+
+
+def test_remove_forgets_a_document_and_its_fingerprints(index: Index) -> None:
+    text = article(11)
+    index.add([doc("a", text)])
+    assert index.remove("a") and not index.remove("a")
+    assert index.check(doc("b", text)).status == "unique"
+    assert index.stats().documents == 0
+
+
+def test_verification_settings_can_change_per_check(index: Index) -> None:
+    text = article(12)
+    index.add([doc("a", text)])
+    copy = doc("b", edited(text, 2))
+    assert index.check(copy).status == "duplicate"
+    assert index.check(copy, duplicate=1.0).status == "overlap"
+
+
+def test_a_key_shared_by_too_many_documents_becomes_crowded(tmp_path: Path) -> None:
+    footer = "À VOIR AUSSI la grande enquête sur le climat et la pollution de la région."
+    with open_index(tmp_path / "i.db", params=Params(max_bucket=3)) as index:
+        index.add([doc(f"d{n}", article(n) + " " + footer) for n in range(6)])
+        assert index.stats().crowded_keys > 0
+        decision = index.check(doc("x", article(100) + " " + footer))
+        assert decision.status == "unique"
+
+
+def test_a_file_index_persists_and_reopens_with_its_own_parameters(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    params = Params(verbatim_lsh=0.5)
+    with open_index(path, params=params) as index:
+        index.add([doc("a", article(1))])
+    with open_index(path) as index:
+        assert index.params.verbatim_lsh == 0.5
+        assert index.check(doc("b", article(1))).duplicate_of == "a"
+        stats = index.stats()
+        assert stats.documents == 1 and stats.backend == "sqlite" and stats.size_bytes
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_an_index_refuses_other_parameters_and_says_which(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    open_index(path).close()
+    wrong = Params(sketch=replace(Params().sketch, num_perm=128), content_lsh=0.2)
+    with pytest.raises(IndexStoreError, match=r"content_lsh: index has 0.15, asked for 0.2"):
+        open_index(path, params=wrong)
+    with open_index(path, params=Params(duplicate=0.9)) as index:
+        assert index.params.duplicate == 0.9, "verification settings are not the index's"
+
+
+@pytest.mark.parametrize("kind", ["folder", "text file", "missing folder", "unknown scheme"])
+def test_an_unusable_index_location_is_a_clear_error(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "notes.txt").write_text("not a database, " * 200)
+    uri = {
+        "folder": str(tmp_path),
+        "text file": str(tmp_path / "notes.txt"),
+        "missing folder": str(tmp_path / "nowhere" / "i.db"),
+        "unknown scheme": "ftp://example.org/i",
+    }[kind]
+    with pytest.raises(IndexStoreError, match=r"\S+: "):
+        open_index(uri)
+
+
+def test_opening_without_create_needs_an_existing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexStoreError, match="no index here"):
+        open_index(tmp_path / "new.db", create=False)
+
+
+def test_open_index_and_decisions_are_exported() -> None:
+    for name in ("open_index", "Decision", "MatchedDocument", "SharedPassage", "Index"):
+        assert name in nearsame.__all__ and hasattr(nearsame, name)
