@@ -13,6 +13,7 @@ baseline computed in the same run: the engine's raw matches, not merged.
 from __future__ import annotations
 
 import argparse
+import re
 import os
 import sys
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 from bench.pan_measure import Annotation, Scores, evaluate, read_annotations, write_detections
 from nearsame.document import Document
 from nearsame.engine import Params, compare
+from nearsame.report import Match
 from nearsame.profiles import PROFILES, profile
 
 __all__ = ["Merge", "Pair", "detect", "discover", "main", "merge", "stratified"]
@@ -50,16 +52,22 @@ class Merge:
 
     Two matches join one detection when the gap between them is at most ``this_gap`` characters in
     the suspicious document and ``source_gap`` in the source. A detection shorter than
-    ``min_length`` characters on both sides is dropped.
+    ``min_length`` characters on both sides is dropped, and so is one made of fewer than
+    ``min_units`` matched units none of which scores ``min_score``.
     """
 
     this_gap: int = 0
     source_gap: int = 0
     min_length: int = 0
+    min_units: int = 1
+    min_score: float = 0.0
 
 
 #: The adapter's settings per profile (the engine's are in `nearsame.profiles`).
-MERGES = {"news": Merge(), "pan": Merge(this_gap=400, source_gap=400, min_length=150)}
+MERGES = {
+    "news": Merge(),
+    "pan": Merge(this_gap=800, source_gap=1600, min_length=150, min_units=3, min_score=0.4),
+}
 
 Span4 = tuple[int, int, int, int]
 
@@ -92,28 +100,41 @@ def stratified(pairs: Sequence[Pair], limit: int | None) -> list[Pair]:
     return chosen
 
 
-def merge(spans: Iterable[Span4], settings: Merge) -> list[Span4]:
-    """Merge ``(this_start, this_end, source_start, source_end)`` spans close on both sides."""
-    merged: list[list[int]] = []
-    for t0, t1, s0, s1 in sorted(spans):
-        for current in reversed(merged):
+def merge(found: Iterable[Found], settings: Merge) -> list[Span4]:
+    """Merge matches close on both sides into detections; drop the short and the weak ones."""
+    merged: list[list[Found]] = []
+    bounds: list[list[int]] = []
+    for item in sorted(found, key=lambda f: f.trimmed):
+        t0, t1, s0, s1 = item.trimmed
+        joined = False
+        for members, current in zip(reversed(merged), reversed(bounds), strict=True):
             if t0 - current[1] > settings.this_gap:
                 break
-            near_source = (
-                s0 - current[3] <= settings.source_gap and current[2] - s1 <= settings.source_gap
-            )
-            if near_source:
+            if s0 - current[3] <= settings.source_gap and current[2] - s1 <= settings.source_gap:
                 current[1], current[2] = max(current[1], t1), min(current[2], s0)
                 current[3] = max(current[3], s1)
+                members.append(item)
+                joined = True
                 break
-        else:
-            merged.append([t0, t1, s0, s1])
+        if not joined:
+            merged.append([item])
+            bounds.append([t0, t1, s0, s1])
     kept = [
         (a, b, c, d)
-        for a, b, c, d in merged
-        if max(b - a, d - c) >= settings.min_length and b > a and d > c
+        for members, (a, b, c, d) in zip(merged, bounds, strict=True)
+        if max(b - a, d - c) >= settings.min_length
+        and b > a
+        and d > c
+        and _strong(members, settings)
     ]
     return _drop_nested(kept)
+
+
+def _strong(members: Sequence[Found], settings: Merge) -> bool:
+    """Whether a detection rests on more than one weak paraphrase."""
+    units = sum(f.units for f in members)
+    best = max(f.score for f in members)
+    return units >= settings.min_units or best >= settings.min_score
 
 
 def _drop_nested(spans: list[Span4]) -> list[Span4]:
@@ -131,12 +152,67 @@ def _text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def detect(root: Path, pair: Pair, params: Params) -> list[Span4]:
-    """The engine's raw matches for ``pair`` as ``(this_start, this_end, src_start, src_end)``."""
-    src = Document(id=pair.src, text=_text(str(root / "src" / pair.src)))
-    susp = Document(id=pair.susp, text=_text(str(root / "susp" / pair.susp)))
+def unwrap(text: str, *, keep_after: int = 250) -> str:
+    """``text`` with single line breaks made spaces (offsets unchanged), except in long sentences.
+
+    PAN documents are hard-wrapped at random places, often mid-sentence; left alone, the segmenter
+    would cut sentences there. But a line break after more than ``keep_after`` characters without
+    a sentence end is kept: lists and tables without punctuation would otherwise make one huge unit.
+    """
+    chars = list(text)
+    last = 0
+    for found in _BREAK_OR_END.finditer(text):
+        if found.group() != "\n":
+            last = found.end()
+        elif found.start() - last > keep_after:
+            last = found.end()
+        else:
+            chars[found.start()] = " "
+    return "".join(chars)
+
+
+_BREAK_OR_END = re.compile(r"(?<![\n\r])\n(?![\r\n])|[.!?][\"')\]]*\s|\n\s*\n")
+
+
+def trim(match: Match) -> Span4:
+    """The span from the first to the last word kept in both texts (the whole match if none)."""
+    kept = [op for op in match.ops if op.op == "keep"]
+    if not kept:
+        return (match.later.start, match.later.end, match.earlier.start, match.earlier.end)
+    return (
+        min(op.later[0] for op in kept),
+        max(op.later[1] for op in kept),
+        min(op.earlier[0] for op in kept),
+        max(op.earlier[1] for op in kept),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One engine match: its spans as reported, trimmed to the words kept, its kind and score."""
+
+    raw: Span4
+    trimmed: Span4
+    kind: str
+    score: float
+    units: int
+
+
+def detect(root: Path, pair: Pair, params: Params) -> list[Found]:
+    """The engine's matches for ``pair``; spans are ``(this_start, this_end, src_start, src_end)``."""
+    src = Document(id=pair.src, text=unwrap(_text(str(root / "src" / pair.src))))
+    susp = Document(id=pair.susp, text=unwrap(_text(str(root / "susp" / pair.susp))))
     report = compare(src, susp, params=params)
-    return [(m.later.start, m.later.end, m.earlier.start, m.earlier.end) for m in report.matches]
+    return [
+        Found(
+            (m.later.start, m.later.end, m.earlier.start, m.earlier.end),
+            trim(m),
+            m.kind,
+            m.score,
+            m.units,
+        )
+        for m in report.matches
+    ]
 
 
 def _annotations(pair: Pair, spans: Iterable[Span4]) -> list[Annotation]:
@@ -151,15 +227,15 @@ def _init(root: Path, params: Params) -> None:
     _JOB = (root, params)
 
 
-def _work(pair: Pair) -> tuple[Pair, list[Span4], float]:
+def _work(pair: Pair) -> tuple[Pair, list[Found], float]:
     assert _JOB is not None
     started = time.perf_counter()
     spans = detect(_JOB[0], pair, _JOB[1])
     return pair, spans, time.perf_counter() - started
 
 
-def _run(root: Path, pairs: Sequence[Pair], params: Params, jobs: int) -> dict[Pair, list[Span4]]:
-    found: dict[Pair, list[Span4]] = {}
+def _run(root: Path, pairs: Sequence[Pair], params: Params, jobs: int) -> dict[Pair, list[Found]]:
+    found: dict[Pair, list[Found]] = {}
     started = time.perf_counter()
     with Pool(jobs, initializer=_init, initargs=(root, params)) as pool:
         for done, (pair, spans, _) in enumerate(pool.imap_unordered(_work, pairs, 4), start=1):
@@ -235,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     args.out.mkdir(parents=True, exist_ok=True)
     ours = {p: _annotations(p, merge(raw[p], settings)) for p in pairs}
-    base = {p: _annotations(p, raw[p]) for p in pairs}
+    base = {p: _annotations(p, [f.raw for f in raw[p]]) for p in pairs}
     for pair in pairs:
         write_detections(args.out / pair.name, pair.susp, ours[pair])
     print(f"{len(pairs)} pairs in {elapsed:.1f} s ({len(pairs) / elapsed:.1f} pairs/s)")

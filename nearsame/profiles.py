@@ -16,7 +16,12 @@ __all__ = ["PROFILES", "profile"]
 PROFILES: Mapping[str, Params] = MappingProxyType(
     {
         "news": Params(),
-        "pan": Params(thresholds=Thresholds(), language="en"),
+        "pan": Params(
+            thresholds=Thresholds(near=0.6),
+            verbatim_lsh=0.2,
+            content_lsh=0.1,
+            language="en",
+        ),
     }
 )
 
