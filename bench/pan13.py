@@ -13,8 +13,8 @@ baseline computed in the same run: the engine's raw matches, not merged.
 from __future__ import annotations
 
 import argparse
-import re
 import os
+import re
 import sys
 import time
 from collections import defaultdict
@@ -27,8 +27,8 @@ from pathlib import Path
 from bench.pan_measure import Annotation, Scores, evaluate, read_annotations, write_detections
 from nearsame.document import Document
 from nearsame.engine import Params, compare
-from nearsame.report import Match
 from nearsame.profiles import PROFILES, profile
+from nearsame.report import Match
 
 __all__ = ["Merge", "Pair", "detect", "discover", "main", "merge", "stratified"]
 
@@ -162,9 +162,7 @@ def unwrap(text: str, *, keep_after: int = 250) -> str:
     chars = list(text)
     last = 0
     for found in _BREAK_OR_END.finditer(text):
-        if found.group() != "\n":
-            last = found.end()
-        elif found.start() - last > keep_after:
+        if found.group() != "\n" or found.start() - last > keep_after:
             last = found.end()
         else:
             chars[found.start()] = " "
