@@ -101,7 +101,10 @@ def _chain(matches: Sequence[Match]) -> set[int]:
         ]
         empty: list[int] = []
         best.append([*max(options, key=_size, default=empty), i])
-    return set(max(best, key=_size)) if best else set()
+    longest: list[int] = []
+    for chain in best:
+        longest = chain if len(chain) > len(longest) else longest
+    return set(longest)
 
 
 def _size(chain: list[int]) -> int:

@@ -56,6 +56,7 @@ class ReaderScreen(Screen[None]):
         self.current_match: int | None = None
         self.query_text = ""
         self.hit_count = 0
+        self.search_from: Passage | None = None
 
     # What subclasses provide.
     def title_text(self) -> Text:
@@ -195,6 +196,7 @@ class ReaderScreen(Screen[None]):
     # Search.
     def action_search(self) -> None:
         """Open the search field."""
+        self.search_from = self.focused_passage()
         field = self.query_one("#search", Input)
         field.add_class("-shown")
         field.value = self.query_text
@@ -223,7 +225,7 @@ class ReaderScreen(Screen[None]):
         hits = [p for p in passages if query and p.hits(query)]
         self.hit_count = sum(p.hits(query) for p in hits)
         if hits:
-            current = self.focused_passage()
+            current = self.focused_passage() or self.search_from
             at = passages.index(current) if current in passages else -1
             after = [p for p in hits if passages.index(p) > at]
             target = after[0] if again and after else hits[0]

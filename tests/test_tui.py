@@ -1,0 +1,285 @@
+"""The TUI driven by Pilot: every view and key, asserted on the app's state."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from functools import cache, wraps
+from pathlib import Path
+from typing import Any, ParamSpec
+
+import pytest
+
+from nearsame.document import Document
+from nearsame.errors import InputError
+from nearsame.loaders import load_documents
+from nearsame.story import Story, build_story
+from nearsame.tui import NearsameApp, create_app
+from nearsame.tui.screens.compare import CompareScreen
+from nearsame.tui.screens.help import HelpScreen
+from nearsame.tui.screens.loading import LoadingScreen
+from nearsame.tui.screens.novelty import NoveltyScreen
+from nearsame.tui.screens.reader import ReaderScreen
+from nearsame.tui.screens.story import StoryScreen
+from nearsame.tui.widgets.passage import Passage
+from nearsame.tui.widgets.story_table import StoryTable
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+EARLIER, LATER = "000_ba787c83ef70fcd0.txt", "003_792bb7683bd44ead.txt"
+SIZE = (160, 50)
+P = ParamSpec("P")
+
+
+def pilot_test(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
+    """Run an async Pilot test with asyncio (no async plugin needed)."""
+
+    @wraps(test)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@cache
+def seeds_story() -> Story:
+    return build_story(load_documents([SEEDS]).documents)
+
+
+def status(app: NearsameApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen.status_text().plain
+
+
+def reader(app: NearsameApp) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+@pilot_test
+async def test_the_story_lists_both_seeds_in_reading_order() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE):
+        table = app.screen.query_one(StoryTable)
+        assert [str(key.value) for key in table.rows] == [EARLIER, LATER]
+        assert table.cursor_doc == EARLIER
+
+
+@pilot_test
+async def test_enter_opens_what_is_new_and_n_steps_through_recycled_passages() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, NoveltyScreen) and app.screen.document.id == LATER
+        count = len(seeds_story().report.document(LATER).novelty.shared_spans)
+        assert count >= 2 and f"match -/{count}" in status(app)
+        await pilot.press("n")
+        assert f"match 1/{count}" in status(app)
+        await pilot.press(*["n"] * count)
+        assert f"match 1/{count}" in status(app)
+        await pilot.press("N")
+        assert f"match {count}/{count}" in status(app)
+        focused = reader(app).focused_passage()
+        assert focused is not None and focused.match == count - 1 and focused.has_class("-shared")
+        assert focused.header is not None and "first seen in" in focused.header.plain
+
+
+@pilot_test
+async def test_what_is_new_folds_and_steps_between_articles() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "w", "f")
+        shared = [p for p in reader(app).passages() if p.has_class("-shared")]
+        assert shared and all(p.folded for p in shared)
+        await pilot.press("left")
+        assert isinstance(app.screen, NoveltyScreen) and app.screen.document.id == EARLIER
+        await pilot.press("left")
+        assert isinstance(app.screen, NoveltyScreen) and app.screen.document.id == EARLIER
+        await pilot.press("right")
+        assert isinstance(app.screen, NoveltyScreen) and app.screen.document.id == LATER
+
+
+@pilot_test
+async def test_enter_on_a_recycled_passage_opens_the_comparison_on_its_match() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "enter", "n", "N", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        shared = seeds_story().report.document(LATER).novelty.shared_spans[-1]
+        current = screen.matches[screen.current_match or 0]
+        assert current.later.start <= shared.start < current.later.end
+
+
+@pilot_test
+async def test_two_marked_articles_open_their_comparison_with_both_sides_selected() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "down", "space", "enter")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.view_layout == "split"
+        assert (screen.earlier.id, screen.later.id) == (EARLIER, LATER)
+        await pilot.press("n", "n")
+        assert f"match 2/{len(screen.matches)}" in status(app)
+        selected = [p for p in screen.passages() if p.has_class("-selected")]
+        assert {(p.side, p.match) for p in selected} == {("left", 1), ("right", 1)}
+        assert all(p.has_class("-paraphrase") for p in selected)
+        await pilot.press("enter")
+        focused = screen.focused_passage()
+        assert focused is not None and (focused.side, focused.match) == ("left", 1)
+        await pilot.press("escape")
+        assert isinstance(app.screen, StoryScreen)
+
+
+@pilot_test
+async def test_brackets_step_through_passages() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")  # the cursor's article has no source: nothing opens
+        assert isinstance(app.screen, StoryScreen)
+        await pilot.press("down", "c")
+        screen = reader(app)
+        passages = screen.passages()
+        assert screen.focused_passage() is passages[0]
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert screen.focused_passage() is passages[2]
+        await pilot.press("left_square_bracket")
+        assert screen.focused_passage() is passages[1]
+
+
+@pilot_test
+async def test_search_highlights_hits_and_goes_to_them() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", "slash")
+        await pilot.press(*"kcna", "enter")
+        screen = reader(app)
+        assert screen.hit_count == sum(
+            story.lower().count("kcna") for story in seeds_story().texts.values()
+        )
+        assert "search 'kcna'" in status(app)
+        first = screen.focused_passage()
+        assert first is not None and first.hits("kcna")
+        await pilot.press("slash", "enter")
+        second = screen.focused_passage()
+        assert second is not None and second is not first and second.hits("kcna")
+
+
+@pilot_test
+async def test_y_copies_the_focused_passage() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", "n", "y")
+        focused = reader(app).focused_passage()
+        assert focused is not None and app.clipboard == focused.body
+        assert (
+            focused.body == seeds_story().text(LATER)[focused.segment.start : focused.segment.end]
+        )
+
+
+@pytest.mark.parametrize(
+    ("key", "suffix", "start"), [("e", ".md", "# nearsame"), ("E", ".html", "<")]
+)
+@pilot_test
+async def test_e_exports_the_current_view(
+    tmp_path: Path, key: str, suffix: str, start: str
+) -> None:
+    app = create_app(story=seeds_story(), export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", key)
+        (written,) = tmp_path.iterdir()
+        assert written.name == f"nearsame-compare{suffix}"
+        assert written.read_text(encoding="utf-8").startswith(start)
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+@pilot_test
+async def test_help_lists_every_binding_of_the_view(key: str) -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", key)
+        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen.view, CompareScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)
+
+
+@pilot_test
+async def test_the_command_palette_offers_every_action_of_the_view() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c")
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Next match", "Prev match", "Search", "Copy passage", "Export HTML"} <= titles
+        assert {"Split/inline", "Help"} <= titles
+
+
+@pilot_test
+async def test_v_switches_to_inline_and_narrow_terminals_get_it_by_themselves() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", "v")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.view_layout == "inline"
+        assert screen.query(".row.-inline")
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.press("down", "c")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.view_layout == "inline"
+
+
+@pilot_test
+async def test_clicking_a_passage_selects_it_and_its_counterpart() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c")
+        screen = reader(app)
+        left = next(p for p in screen.passages() if p.side == "left" and p.match == 0)
+        await pilot.click(left)
+        assert screen.focused_passage() is left
+        selected = {(p.side, p.match) for p in screen.passages() if p.has_class("-selected")}
+        assert selected == {("left", 0), ("right", 0)}
+
+
+@pilot_test
+async def test_article_text_is_shown_with_markup_off() -> None:
+    text = "[AFP] Le [bold]texte[/bold] reste tel quel, crochets compris, sur l'écran."
+    story = build_story([Document("a", text), Document("b", text + " Et plus.")])
+    app = create_app(story=story)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        (passage, *_) = reader(app).query(Passage)
+        assert str(passage.render()).startswith("[AFP] Le [bold]texte[/bold]")
+
+
+@pilot_test
+async def test_the_story_is_built_in_a_worker_behind_a_loading_screen() -> None:
+    app = create_app(load=lambda progress: seeds_story(), what="seeds")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, StoryScreen)
+
+
+@pilot_test
+async def test_a_library_error_while_loading_is_shown_not_raised() -> None:
+    def fail(progress: object) -> Story:
+        raise InputError("nothing to read")
+
+    app = create_app(load=fail)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LoadingScreen)
+        assert "nothing to read" in str(app.screen.query_one("#stage").render())
+
+
+@pilot_test
+async def test_q_quits_from_any_view() -> None:
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", "q")
+        await pilot.pause()
+    assert app.return_code == 0
