@@ -7,12 +7,13 @@ when their phrasing differs. Numbers are content words (``15000`` is a fact).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from functools import cache, lru_cache
 
 import Stemmer
 from stop_words import get_stop_words
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict
 
 from nearsame.normalize import ELISION_NORMS, Tokens, fold
 
@@ -33,7 +34,7 @@ LANGUAGES: dict[str, str] = {
     "ru": "russian", "sv": "swedish", "tr": "turkish",
 }  # fmt: skip
 
-_DETECT_CHARS = 4000
+_DETECT_CHARS = 1200
 #: Information of a word wordfreq has never seen (names, numbers): as rare as words come.
 _UNSEEN_INFORMATION = 8.0
 _ZIPF_CEILING = 8.0
@@ -66,7 +67,7 @@ def detect_language(text: str) -> str | None:
     Only languages with both a stemmer and a stop-word list are considered (``LANGUAGES``).
     """
     sample = text[:_DETECT_CHARS]
-    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < _MIN_LETTERS:
         return None
     language, confidence = _identifier().classify(sample)
     return language if confidence >= _MIN_CONFIDENCE else None
@@ -134,16 +135,24 @@ def content_words(text: str, tokens: Tokens, language: str | None) -> tuple[str 
     return _content_words(language).terms(text, tokens)
 
 
-@lru_cache(maxsize=262_144)
+@cache
+def _frequencies(language: str) -> dict[str, float]:
+    """wordfreq's frequency table for ``language`` (empty when wordfreq has none)."""
+    try:
+        return dict(get_frequency_dict(language))
+    except (LookupError, ValueError):
+        return {}
+
+
 def word_information(word: str, language: str | None) -> float:
     """How much a word says, from its frequency in general text (wordfreq): ``8 - zipf``.
 
-    Common words (``déclaré``, ``mois``) are worth about 3, rare ones (``artillerie``) 4,
-    names and numbers wordfreq has never seen (``KCNA``, ``15000``) 8. In [0.5, 8].
+    ``word`` is expected casefolded. Common words (``déclaré``, ``mois``) are worth about 3, rarer
+    ones (``artillerie``) 4, names and numbers wordfreq has never seen (``15000``) 8. In [0.5, 8].
     """
-    if word.isdigit() or language is None:
+    if language is None or word.isdigit():
         return _UNSEEN_INFORMATION
-    zipf = zipf_frequency(word, language)
-    if zipf <= 0:
+    frequency = _frequencies(language).get(word)
+    if not frequency:
         return _UNSEEN_INFORMATION
-    return max(0.5, _ZIPF_CEILING - zipf)
+    return max(0.5, _ZIPF_CEILING - (math.log10(frequency) + 9.0))

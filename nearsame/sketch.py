@@ -26,6 +26,7 @@ import xxhash
 from datasketch import LeanMinHash, MinHash
 
 from nearsame.analyze import Analysis
+from nearsame.language import word_information
 
 __all__ = [
     "DocumentSketch",
@@ -48,11 +49,12 @@ class SketchParams:
     """How fingerprints are made. An index stores these and refuses other values."""
 
     num_perm: int = 64
-    content_num_perm: int = 128
+    content_num_perm: int = 192
     doc_num_perm: int = 128
     shingle: int = 3
     doc_shingle: int = 5
     seed: int = 1
+    min_information: float = 3.0
 
     def __post_init__(self) -> None:
         for name in ("num_perm", "content_num_perm", "doc_num_perm", "shingle", "doc_shingle"):
@@ -137,14 +139,29 @@ def _signatures(groups: Sequence[npt.NDArray[np.uint32]], num_perm: int, seed: i
     return np.minimum.reduceat(permuted, offsets, axis=0)
 
 
+def _informative(analysis: Analysis, minimum: float) -> npt.NDArray[np.bool_]:
+    """Which tokens carry a content term informative enough to fingerprint the content channel.
+
+    Very common words (``président``, ``mois``, ``said``) would make every pair of sentences of a
+    story a candidate; they still count when candidates are scored.
+    """
+    text, language, tokens = analysis.document.text, analysis.language, analysis.tokens
+    return np.fromiter(
+        (
+            term is not None and word_information(text[s:e].casefold(), language) >= minimum
+            for term, s, e in zip(analysis.terms, tokens.starts, tokens.ends, strict=True)
+        ),
+        dtype=bool,
+        count=len(analysis.terms),
+    )
+
+
 def sketch(analysis: Analysis, params: SketchParams | None = None) -> DocumentSketch:
     """Fingerprint every unit of ``analysis`` and the document as a whole."""
     p = params or SketchParams()
     hashes = token_hashes(analysis.tokens.norms)
     term_hashes = token_hashes(analysis.terms)
-    has_term = np.fromiter(
-        (t is not None for t in analysis.terms), dtype=bool, count=len(analysis.terms)
-    )
+    has_term = _informative(analysis, p.min_information)
     verbatim_units: list[int] = []
     verbatim_groups: list[npt.NDArray[np.uint32]] = []
     content_units: list[int] = []

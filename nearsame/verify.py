@@ -6,13 +6,15 @@ Two scores, both in [0, 1]:
   (``2 * LCS / (len(a) + len(b))``): 1 for the same words in the same order.
 * ``content``: the weighted Dice overlap of the two sets of content terms,
   ``2 * W(shared) / (W(a) + W(b))``. A term's weight is its information in general text
-  (wordfreq: rare words count more than common ones) times its inverse document frequency among the
-  units being compared (words every unit of the story repeats, such as its protagonists, count less).
+  (wordfreq: rare words count more than common ones). The weights do not depend on the other
+  documents of the run, so a pair scores the same in a two-article ``compare``, in a corpus
+  ``report`` and in an index ``check``.
 
 Kinds: ``exact`` (the same words), ``near`` (surface at least ``near``, or one unit almost contained
 in the other), ``paraphrase`` (the same facts and names, reworded: the mean of surface and content
-at least ``paraphrase``, with at least ``min_shared_terms`` shared content terms). Anything else is
-not a match. Content alone is a weak witness at sentence level (two sentences of one story share
+at least ``paraphrase``, with at least ``min_shared_terms`` shared content terms of which at least
+``min_shared_facts`` are not names: two sentences about the same people that tell different facts
+are not a paraphrase). Anything else is not a match. Content alone is a weak witness at sentence level (two sentences of one story share
 its protagonists); the surface score adds the phrasing a rewrite keeps (``obus d'artillerie``,
 ``à la Russie``), so that background rewritten from an earlier article stands apart from new facts
 told about the same people.
@@ -36,6 +38,7 @@ __all__ = [
     "TermStats",
     "Thresholds",
     "UnitScore",
+    "UnitTerms",
     "document_similarity",
     "score_units",
     "unit_terms",
@@ -52,8 +55,9 @@ class Thresholds:
     near: float = 0.7
     containment: float = 0.9
     containment_min_tokens: int = 8
-    paraphrase: float = 0.22
+    paraphrase: float = 0.29
     min_shared_terms: int = 4
+    min_shared_facts: int = 2
 
     def __post_init__(self) -> None:
         for name in ("near", "containment", "paraphrase"):
@@ -83,7 +87,10 @@ class UnitScore:
 
 
 class TermStats:
-    """How many units contain each content term, among ``units`` units (for the IDF factor)."""
+    """How many units contain each content term, among ``units`` units.
+
+    Kept for callers that count term frequencies; scores do not use it (see the module doc).
+    """
 
     def __init__(self, frequencies: Mapping[str, int] | None = None, units: int = 0) -> None:
         self.frequencies: Counter[str] = Counter(frequencies or {})
@@ -99,36 +106,52 @@ class TermStats:
         return max(0.1, math.log((self.units + 1) / (self.frequencies.get(term, 0) + 0.5)))
 
 
-def unit_terms(analysis: Analysis, unit: int) -> dict[str, float]:
+class UnitTerms(dict[str, float]):
+    """The content terms of one unit with their information; ``names`` are those only ever
+    written with a capital inside the sentence (proper names, as far as typography tells)."""
+
+    names: frozenset[str] = frozenset()
+    total: float = 0.0
+
+
+def unit_terms(analysis: Analysis, unit: int) -> UnitTerms:
     """The content terms of one unit, each with the information of its most informative word."""
     first, stop = analysis.sentence_tokens[unit]
     text, tokens, language = analysis.document.text, analysis.tokens, analysis.language
-    terms: dict[str, float] = {}
+    terms = UnitTerms()
+    lowercase: set[str] = set()
     for index in range(first, stop):
         term = analysis.terms[index]
         if term is None:
             continue
-        word = text[tokens.starts[index] : tokens.ends[index]].casefold()
-        information = word_information(word, language)
+        original = text[tokens.starts[index] : tokens.ends[index]]
+        if index == first or not original[:1].isupper():
+            lowercase.add(term)
+        information = word_information(original.casefold(), language)
         if information > terms.get(term, 0.0):
             terms[term] = information
+    terms.names = frozenset(t for t in terms if t not in lowercase and not t.isdigit())
+    terms.total = sum(terms.values())
     return terms
 
 
-def _content(
-    first: Mapping[str, float], second: Mapping[str, float], stats: TermStats
-) -> tuple[float, int]:
+def _names(terms: Mapping[str, float]) -> frozenset[str]:
+    return terms.names if isinstance(terms, UnitTerms) else frozenset()
+
+
+def _total(terms: Mapping[str, float]) -> float:
+    return terms.total if isinstance(terms, UnitTerms) else sum(terms.values())
+
+
+def _content(first: Mapping[str, float], second: Mapping[str, float]) -> tuple[float, int, int]:
+    """The weighted Dice overlap, the number of shared terms, and of shared terms that are not names."""
     shared = first.keys() & second.keys()
     if not shared:
-        return 0.0, 0
-    idf = stats.idf
-
-    def weight(terms: Mapping[str, float]) -> float:
-        return sum(info * idf(term) for term, info in terms.items())
-
-    total = weight(first) + weight(second)
-    common = sum(min(first[t], second[t]) * idf(t) for t in shared)
-    return (2 * common / total if total else 0.0), len(shared)
+        return 0.0, 0, 0
+    total = _total(first) + _total(second)
+    common = sum(min(first[t], second[t]) for t in shared)
+    facts = len(shared - (_names(first) | _names(second)))
+    return (2 * common / total if total else 0.0), len(shared), facts
 
 
 def score_units(
@@ -137,7 +160,7 @@ def score_units(
     later: Analysis,
     later_unit: int,
     *,
-    stats: TermStats,
+    stats: TermStats | None = None,
     thresholds: Thresholds,
     terms: tuple[Mapping[str, float], Mapping[str, float]] | None = None,
 ) -> UnitScore:
@@ -147,7 +170,7 @@ def score_units(
     a_norms = earlier.tokens.norms[a_first:a_stop]
     b_norms = later.tokens.norms[b_first:b_stop]
     a_terms, b_terms = terms or (unit_terms(earlier, earlier_unit), unit_terms(later, later_unit))
-    content, shared = _content(a_terms, b_terms, stats)
+    content, shared, facts = _content(a_terms, b_terms)
     if a_norms == b_norms:
         return UnitScore("exact", 1.0, content, shared)
     surface = Indel.normalized_similarity(a_norms, b_norms)
@@ -158,7 +181,11 @@ def score_units(
         and _containment(a_norms, b_norms) >= thresholds.containment
     ):
         kind = "near"
-    elif (surface + content) / 2 >= thresholds.paraphrase and shared >= thresholds.min_shared_terms:
+    elif (
+        (surface + content) / 2 >= thresholds.paraphrase
+        and shared >= thresholds.min_shared_terms
+        and facts >= thresholds.min_shared_facts
+    ):
         kind = "paraphrase"
     return UnitScore(kind, surface, content, shared)
 
