@@ -28,8 +28,8 @@ from nearsame.segment import MIN_WORDS
 from nearsame.sketch import DocumentSketch, SketchParams, sketch
 from nearsame.verify import (
     KINDS,
-    TermStats,
     Thresholds,
+    UnitTerms,
     document_similarity,
     score_units,
     unit_terms,
@@ -114,10 +114,9 @@ class _Corpus:
     documents: list[Document]
     analyses: list[Analysis]
     sketches: list[DocumentSketch]
-    stats: TermStats = field(default_factory=TermStats)
-    terms: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)
+    terms: dict[tuple[int, int], UnitTerms] = field(default_factory=dict)
 
-    def unit_terms(self, position: int, unit: int) -> dict[str, float]:
+    def unit_terms(self, position: int, unit: int) -> UnitTerms:
         key = (position, unit)
         found = self.terms.get(key)
         if found is None:
@@ -128,17 +127,14 @@ class _Corpus:
 def _prepare(documents: Sequence[Document], params: Params, progress: Progress | None) -> _Corpus:
     analyses: list[Analysis] = []
     sketches: list[DocumentSketch] = []
-    stats = TermStats()
     total = len(documents)
     for index, document in enumerate(documents):
         analysis = analyze(document, language=params.language, min_words=params.min_words)
         analyses.append(analysis)
         sketches.append(sketch(analysis, params.sketch))
-        for first, stop in analysis.sentence_tokens:
-            stats.add(t for t in analysis.terms[first:stop] if t is not None)
         if index % 50 == 0 or index + 1 == total:
             _notify(progress, "sketch", index + 1, total)
-    return _Corpus(list(documents), analyses, sketches, stats)
+    return _Corpus(list(documents), analyses, sketches)
 
 
 def _unit_candidates(
@@ -180,7 +176,7 @@ def _verify(
     for done, (p1, u1, p2, u2) in enumerate(ordered, start=1):
         result = score_units(
             corpus.analyses[p1], u1, corpus.analyses[p2], u2,
-            stats=corpus.stats, thresholds=params.thresholds,
+            thresholds=params.thresholds,
             terms=(corpus.unit_terms(p1, u1), corpus.unit_terms(p2, u2)),
         )  # fmt: skip
         if result.kind is not None:
