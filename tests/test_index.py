@@ -18,9 +18,11 @@ from nearsame.loaders import load_documents
 ROOT = Path(__file__).parent.parent
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "redis"])
 def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Index]:
-    uri = "memory://" if request.param == "memory" else str(tmp_path / "index.db")
+    uri = {"memory": "memory://", "sqlite": str(tmp_path / "index.db")}.get(request.param)
+    if uri is None:
+        uri = request.getfixturevalue("redis_server").uri()
     with open_index(uri) as opened:
         yield opened
 

@@ -1,0 +1,282 @@
+"""The shared index: a thin layer over Redis, for many workers checking one stream.
+
+Why not datasketch's Redis storage: it does not record the LSH parameters or the MinHash scheme
+(a reader with other settings silently gets empty answers), it pickles keys by default
+(unpickling what a shared server hands back is unsafe), and one query costs a round trip per
+band. Here:
+
+* ``PREFIX:params`` holds the index's parameters (JSON), checked by every process that opens it;
+* ``PREFIX:doc:NUM`` a hash per document (text, metadata, signatures as raw bytes), and
+  ``PREFIX:ids`` the map from ids to numbers;
+* ``PREFIX:b:KEY`` the entries under one band key, packed little-endian ``(num, unit)`` pairs
+  (``int32`` each) appended with ``APPEND``; ``PREFIX:crowded`` the keys over ``max_bucket``;
+* nothing is pickled: every value is JSON, text, or packed integers;
+* a check reads every band key of a document in one pipelined round trip.
+
+A check-and-add holds ``PREFIX:lock`` (a lease with a random token, redis-py's `Lock`) so that
+two workers cannot both find nothing and both add the same article; the add itself is one Lua
+script, atomic on the server, that first verifies the lock is still held by this worker (if the
+lease ran out the add is refused, never half-done) and is idempotent if replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+import numpy.typing as npt
+import redis
+from redis.lock import Lock
+
+from nearsame.document import Document
+from nearsame.errors import IndexStoreError
+from nearsame.index.base import Keys, Postings, Store, StoredDocument
+
+__all__ = ["RedisStore"]
+
+_ENTRY = np.dtype([("num", "<i4"), ("unit", "<i4")])
+_FIELDS = ("id", "text", "title", "date", "source", "url", "path", "language")
+
+# KEYS: lock, ids, doc hash, crowded. ARGV: token, id, num, max bytes per bucket, prefix,
+# then the document's fields as name/value pairs up to "--", then band key / entry pairs.
+_ADD = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('NEARSAME_LOCK the index lock was lost before the add')
+end
+local known = redis.call('HGET', KEYS[2], ARGV[2])
+if known then
+  if known == ARGV[3] then return 0 end
+  return redis.error_reply('NEARSAME_EXISTS ' .. ARGV[2])
+end
+local i = 6
+while ARGV[i] ~= '--' do
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+i = i + 1
+local limit = tonumber(ARGV[4])
+while i <= #ARGV do
+  local key = ARGV[i]
+  if redis.call('SISMEMBER', KEYS[4], key) == 0 then
+    local bucket = ARGV[5] .. ':b:' .. key
+    if redis.call('APPEND', bucket, ARGV[i + 1]) > limit then
+      redis.call('SADD', KEYS[4], key)
+      redis.call('DEL', bucket)
+    end
+  end
+  i = i + 2
+end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
+def _parse(uri: str) -> tuple[str, str]:
+    """The connection URL without our own options, and the key prefix."""
+    parts = urlsplit(uri)
+    query = parse_qs(parts.query)
+    prefix = query.pop("prefix", ["nearsame"])[0]
+    if not prefix or any(c in prefix for c in " {}"):
+        raise IndexStoreError(f"{uri}: prefix must be a non-empty name without spaces or braces")
+    url = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+    return url, prefix
+
+
+def _fail(location: str, error: Exception) -> NoReturn:
+    raise IndexStoreError(f"{location}: the Redis server failed: {error}") from error
+
+
+class RedisStore(Store):
+    """A `Store` on a Redis server, shared by any number of processes."""
+
+    backend = "redis"
+
+    def __init__(self, uri: str, *, max_bucket: int, lease: float = 60.0) -> None:
+        url, self.prefix = _parse(uri)
+        self.location = uri
+        self.max_bucket = max_bucket
+        self._lease = lease
+        self._lock: Lock | None = None
+        try:
+            self._r = redis.Redis.from_url(
+                url, socket_timeout=30, socket_connect_timeout=5, health_check_interval=0
+            )
+            self._r.ping()
+            self._add = self._r.register_script(_ADD)
+        except (redis.RedisError, ValueError) as error:
+            self.close()
+            _fail(uri, error)
+
+    def _key(self, *parts: object) -> str:
+        return ":".join([self.prefix, *(str(p) for p in parts)])
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except redis.RedisError as error:
+            _fail(self.location, error)
+
+    def read_params(self) -> dict[str, Any] | None:
+        with self._errors():
+            value = self._r.get(self._key("params"))
+        return json.loads(value) if value else None
+
+    def write_params(self, params: Mapping[str, Any]) -> None:
+        with self._errors():
+            self._r.set(self._key("params"), json.dumps(dict(params), sort_keys=True), nx=True)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        lock = self._r.lock(
+            self._key("lock"), timeout=self._lease, sleep=0.002, blocking_timeout=10 * self._lease
+        )
+        with self._errors():
+            if not lock.acquire():
+                raise IndexStoreError(
+                    f"{self.location}: the index lock is held too long by another writer"
+                )
+        self._lock = lock
+        try:
+            yield
+        finally:
+            self._lock = None
+            with self._errors():
+                if lock.owned():
+                    lock.release()
+
+    def lookup(self, keys: Keys) -> Postings:
+        wanted = np.unique(keys).tolist()
+        with self._errors():
+            pipe = self._r.pipeline(transaction=False)
+            for key in wanted:
+                pipe.get(self._key("b", key))
+            if wanted:
+                pipe.smismember(self._key("crowded"), wanted)
+            replies = pipe.execute()
+        crowded = frozenset(
+            k for k, c in zip(wanted, replies[-1] if wanted else [], strict=True) if c
+        )
+        owners, entries = [], []
+        for key, blob in zip(wanted, replies[: len(wanted)], strict=True):
+            if blob:
+                found = np.frombuffer(blob, dtype=_ENTRY)
+                owners.append(np.full(len(found), key, dtype=np.int64))
+                entries.append(found)
+        if not entries:
+            empty = np.empty(0, dtype=np.int64)
+            return Postings(empty, empty, empty, crowded)
+        table = np.concatenate(entries)
+        return Postings(
+            np.concatenate(owners), table["num"].astype(np.int64), table["unit"].astype(np.int64),
+            crowded,
+        )  # fmt: skip
+
+    def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
+        with self._errors():
+            pipe = self._r.pipeline(transaction=False)
+            for num in nums:
+                pipe.hgetall(self._key("doc", num))
+            replies = pipe.execute()
+        return [self._stored(num, reply) for num, reply in zip(nums, replies, strict=True) if reply]
+
+    @staticmethod
+    def _stored(num: int, fields: Mapping[bytes, bytes]) -> StoredDocument:
+        text = {name: fields[name.encode()].decode() for name in _FIELDS if name.encode() in fields}
+        document = Document(
+            id=text["id"], text=text["text"], title=text.get("title"), date=text.get("date"),
+            source=text.get("source"), url=text.get("url"), path=text.get("path"),
+            language=text.get("language"), body_start=int(fields[b"body_start"]),
+            metadata=json.loads(fields[b"metadata"]),
+        )  # fmt: skip
+        return StoredDocument(num=num, document=document, signatures=fields[b"signatures"])
+
+    def find(self, doc_id: str) -> StoredDocument | None:
+        with self._errors():
+            num = self._r.hget(self._key("ids"), doc_id)
+        if num is None:
+            return None
+        found = self.documents([int(num)])
+        return found[0] if found else None
+
+    def insert(
+        self, entries: Sequence[tuple[Document, bytes, Keys, npt.NDArray[np.int64]]]
+    ) -> None:
+        if self._lock is None:
+            raise IndexStoreError("RedisStore.insert must be called inside exclusive()")
+        token = self._lock.local.token
+        for document, signatures, keys, units in entries:
+            with self._errors():
+                num = int(self._r.incr(self._key("seq")))
+                self._insert_one(token, num, document, signatures, keys, units)
+
+    def _insert_one(
+        self, token: Any, num: int, document: Document, signatures: bytes, keys: Keys, units: Keys
+    ) -> None:
+        fields: list[Any] = []
+        for name in _FIELDS:
+            value = getattr(document, name)
+            if value is not None:
+                fields += [name, value]
+        fields += ["body_start", document.body_start, "metadata", json.dumps(dict(document.metadata)),
+                   "signatures", signatures, "--"]  # fmt: skip
+        pairs = sorted(set(zip(keys.tolist(), units.tolist(), strict=True)))
+        bands: list[Any] = []
+        for key, unit in pairs:
+            bands += [key, np.array([(num, unit)], dtype=_ENTRY).tobytes()]
+        try:
+            self._add(
+                keys=[
+                    self._key("lock"),
+                    self._key("ids"),
+                    self._key("doc", num),
+                    self._key("crowded"),
+                ],
+                args=[token, document.id, num, 8 * self.max_bucket, self.prefix, *fields, *bands],
+            )
+        except redis.ResponseError as error:
+            if "NEARSAME_EXISTS" in str(error):
+                raise IndexStoreError(
+                    f"{self.location}: {document.id!r} was added by another writer"
+                ) from error
+            raise
+
+    def delete(self, stored: StoredDocument, keys: Keys) -> None:
+        wanted = np.unique(keys).tolist()
+        with self._errors():
+            pipe = self._r.pipeline(transaction=False)
+            for key in wanted:
+                pipe.get(self._key("b", key))
+            blobs = pipe.execute()
+            write = self._r.pipeline(transaction=True)
+            for key, blob in zip(wanted, blobs, strict=True):
+                if not blob:
+                    continue
+                found = np.frombuffer(blob, dtype=_ENTRY)
+                kept = found[found["num"] != stored.num]
+                if len(kept):
+                    write.set(self._key("b", key), kept.tobytes())
+                else:
+                    write.delete(self._key("b", key))
+            write.hdel(self._key("ids"), stored.document.id)
+            write.delete(self._key("doc", stored.num))
+            write.execute()
+
+    def count(self) -> tuple[int, int, int | None]:
+        with self._errors():
+            pipe = self._r.pipeline(transaction=False)
+            pipe.hlen(self._key("ids"))
+            pipe.scard(self._key("crowded"))
+            pipe.info("memory")
+            documents, crowded, memory = pipe.execute()
+        return int(documents), int(crowded), int(memory["used_memory"])
+
+    def close(self) -> None:
+        client = getattr(self, "_r", None)
+        if client is not None:
+            client.close()
+            client.connection_pool.disconnect()

@@ -1,0 +1,149 @@
+"""The index under stress, for real: processes killed mid-write, racing writers, a server lost."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+from conftest import RedisServer
+from index_docs import article, doc
+from index_worker import race
+
+from nearsame.engine import Params
+from nearsame.errors import IndexStoreError
+from nearsame.index import open_index
+
+HERE = Path(__file__).parent
+WORKER = str(HERE / "index_worker.py")
+
+
+def worker(*args: str) -> subprocess.Popen[str]:
+    """The worker script in a child process that a test may kill."""
+    return subprocess.Popen(
+        [sys.executable, WORKER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=HERE.parent,
+    )  # fmt: skip
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[str, str]:
+    out, err = process.communicate(timeout=120)
+    return out, err
+
+
+def test_a_process_killed_while_adding_leaves_a_sound_index_with_every_acknowledged_add(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "index.db"
+    open_index(path).close()
+    process = worker(str(path), "0", "5000")
+    assert process.stdout is not None
+    acknowledged = []
+    for line in process.stdout:
+        acknowledged.append(line.strip())
+        if len(acknowledged) == 200:
+            os.kill(process.pid, signal.SIGKILL)
+            break
+    acknowledged += [line.strip() for line in process.stdout if line.strip()]
+    finish(process)
+    assert process.returncode == -signal.SIGKILL
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+    with open_index(path) as index:
+        missing = [doc_id for doc_id in acknowledged if doc_id not in index]
+        assert not missing, f"acknowledged but lost: {missing[:5]}"
+        assert len(index) >= len(acknowledged)
+        assert index.check(doc("again", article(10, sentences=3))).duplicate_of == "d10"
+
+
+def _race(uri: str, folder: Path, count: int = 80) -> None:
+    open_index(uri).close()
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    racers = [
+        context.Process(target=race, args=(uri, name, count, barrier, folder / f"{name}.jsonl"))
+        for name in ("a", "b")
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=120)
+        assert racer.exitcode == 0
+    decisions = {}
+    for name in ("a", "b"):
+        for line in (folder / f"{name}.jsonl").read_text().splitlines():
+            record = json.loads(line)
+            decisions[record["id"]] = record
+    for n in range(count):
+        a, b = decisions[f"a{n}"], decisions[f"b{n}"]
+        statuses = sorted([a["status"], b["status"]])
+        assert statuses == ["duplicate", "unique"], (n, a, b)
+        later = a if a["status"] == "duplicate" else b
+        earlier = b if later is a else a
+        assert later["of"] == earlier["id"]
+    with open_index(uri) as index:
+        assert len(index) == 2 * count, "no document lost"
+
+
+def test_two_processes_checking_and_adding_into_one_sqlite_index_miss_no_duplicate(
+    tmp_path: Path,
+) -> None:
+    _race(str(tmp_path / "index.db"), tmp_path)
+
+
+def test_two_processes_checking_and_adding_into_one_redis_index_miss_no_duplicate(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    _race(redis_server.uri("race"), tmp_path)
+
+
+def test_redis_keeps_the_parameters_and_refuses_others(redis_server: RedisServer) -> None:
+    uri = redis_server.uri("params")
+    with open_index(uri, params=Params(content_lsh=0.2)) as index:
+        index.add([doc("a", article(1))])
+    with pytest.raises(IndexStoreError, match=r"content_lsh: index has 0\.2, asked for 0\.15"):
+        open_index(uri, params=Params())
+    with open_index(uri) as index:
+        assert index.params.content_lsh == 0.2 and "a" in index
+    with redis.Redis(port=redis_server.port) as client:
+        stored = json.loads(client.get("params:params") or b"")
+        assert stored["scheme"] == "affine32" and stored["sketch"]["num_perm"] == 64
+
+
+def test_redis_prefixes_keep_indexes_apart(redis_server: RedisServer) -> None:
+    with open_index(redis_server.uri("one")) as one, open_index(redis_server.uri("two")) as two:
+        one.add([doc("a", article(1))])
+        assert "a" in one and "a" not in two
+        assert two.check(doc("b", article(1))).status == "unique"
+
+
+def test_a_redis_server_going_away_is_a_clear_error_and_nothing_is_reported_done(
+    redis_server: RedisServer,
+) -> None:
+    acknowledged = []
+    with open_index(redis_server.uri("gone")) as index:
+        for n in range(20):
+            if n == 10:
+                redis_server.stop()
+            try:
+                decision = index.check(doc(f"d{n}", article(n)), add=True)
+            except IndexStoreError as error:
+                assert "the Redis server failed" in str(error) and "redis://" in str(error)
+                break
+            acknowledged.append(decision.id)
+    assert acknowledged == [f"d{n}" for n in range(10)]
+
+
+def test_an_unreachable_redis_server_is_a_clear_error(redis_server: RedisServer) -> None:
+    uri = redis_server.uri("x")
+    redis_server.stop()
+    with pytest.raises(IndexStoreError, match=r"redis://127\.0\.0\.1:\d+/0\?prefix=x: the Redis"):
+        open_index(uri)
