@@ -75,3 +75,12 @@ def test_every_command_has_help() -> None:
     for name in cli.list_commands(None):  # type: ignore[arg-type]
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_a_50_mb_file_is_skipped_with_a_clear_message_and_the_rest_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"mot " * (13 * 1024 * 1024))  # 52 MiB
+    result = run("inspect", str(big), "seeds/003_792bb7683bd44ead.txt")
+    assert result.returncode == 0
+    assert b"big.txt" in result.stderr and b"over the limit" in result.stderr
+    assert b"003_792bb7683bd44ead.txt" in result.stdout
