@@ -134,9 +134,10 @@ def _signatures(groups: Sequence[npt.NDArray[np.uint32]], num_perm: int, seed: i
         return np.empty((0, num_perm), dtype=U32)
     a, b = _permutations(num_perm, seed)
     values = _fmix(np.concatenate(groups))
-    permuted = values[:, None] * a[None, :] + b[None, :]
+    # Permutations down, hashes across: reduceat runs along contiguous rows (about 8x faster).
+    permuted = a[:, None] * values[None, :] + b[:, None]
     offsets = np.cumsum([0] + [len(g) for g in groups[:-1]])
-    return np.minimum.reduceat(permuted, offsets, axis=0)
+    return np.ascontiguousarray(np.minimum.reduceat(permuted, offsets, axis=1).T)
 
 
 def _informative(analysis: Analysis, minimum: float) -> npt.NDArray[np.bool_]:
