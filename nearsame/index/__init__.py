@@ -57,7 +57,7 @@ def _store(uri: str, max_bucket: int) -> Store:
 
 
 def open_index(
-    uri: str | Path, *, params: Params | None = None, create: bool = True, max_candidates: int = 32
+    uri: str | Path, *, params: Params | None = None, create: bool = True, max_candidates: int = 8
 ) -> Index:
     """Open the index at ``uri``, creating it (with ``params``, or the defaults) if it is new.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ __all__ = [
     "reanalyze",
     "stored_params",
     "unpack_keys",
+    "unpack_signatures",
 ]
 
 FORMAT = 1
@@ -155,8 +156,8 @@ def pack_signatures(sk: DocumentSketch) -> bytes:
     return b"".join(part.tobytes() for part in parts)
 
 
-def unpack_keys(blob: bytes, params: Params) -> Keys:
-    """The band keys of stored signatures (to remove a document's entries)."""
+def unpack_signatures(blob: bytes, params: Params) -> DocumentSketch:
+    """The signatures `pack_signatures` stored."""
     s = params.sketch
     n_v, n_c, has_doc = (int(v) for v in np.frombuffer(blob, dtype=np.int32, count=3))
     offset = 12
@@ -169,14 +170,37 @@ def unpack_keys(blob: bytes, params: Params) -> Keys:
     content = np.frombuffer(blob, np.uint32, n_c * s.content_num_perm, offset)
     offset += 4 * n_c * s.content_num_perm
     document = np.frombuffer(blob, np.uint32, s.doc_num_perm, offset) if has_doc else None
-    sk = DocumentSketch(
+    return DocumentSketch(
         verbatim_units=tuple(int(u) for u in v_units),
         verbatim=verbatim,
         content_units=tuple(int(u) for u in c_units),
         content=content.reshape(n_c, s.content_num_perm),
         document=document,
     )
-    return _keys(sk, params)[0]
+
+
+def unpack_keys(blob: bytes, params: Params) -> Keys:
+    """The band keys of stored signatures (to remove a document's entries)."""
+    return _keys(unpack_signatures(blob, params), params)[0]
+
+
+def _estimates(
+    pairs: Sequence[tuple[int, int]],
+    theirs: tuple[int, ...],
+    their_signatures: npt.NDArray[np.uint32],
+    mine: tuple[int, ...],
+    my_signatures: npt.NDArray[np.uint32],
+) -> npt.NDArray[np.float64]:
+    """The Jaccard similarity the signatures estimate for each pair (0 where a unit has none)."""
+    their_row = {unit: row for row, unit in enumerate(theirs)}
+    my_row = {unit: row for row, unit in enumerate(mine)}
+    found = np.zeros(len(pairs))
+    both = [(k, their_row[t], my_row[m]) for k, (t, m) in enumerate(pairs)
+            if t in their_row and m in my_row]  # fmt: skip
+    if both:
+        index, rows_t, rows_m = (np.asarray(c) for c in zip(*both, strict=True))
+        found[index] = np.mean(their_signatures[rows_t] == my_signatures[rows_m], axis=1)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,18 +209,55 @@ class Candidates:
 
     ``pairs[num]`` holds candidate unit pairs ``(indexed unit, checked unit)``; ``whole`` the
     documents whose whole-document fingerprint is close; ``crowded`` the checked units whose
-    verbatim keys are crowded (their text recurs in very many documents: boilerplate).
+    verbatim keys are crowded (their text recurs in very many documents: boilerplate);
+    ``hits[num]`` how many band keys the checked units share with document ``num``'s.
     """
 
     pairs: Mapping[int, frozenset[tuple[int, int]]]
     whole: frozenset[int]
     crowded: frozenset[int]
+    hits: Mapping[int, int] = field(default_factory=dict)
 
     def ranked(self, limit: int) -> list[int]:
-        """At most ``limit`` documents, those with a close whole fingerprint and most pairs first."""
+        """At most ``limit`` documents: a close whole fingerprint first, then most keys shared."""
         nums = set(self.pairs) | self.whole
-        order = sorted(nums, key=lambda n: (n not in self.whole, -len(self.pairs.get(n, ())), n))
+        order = sorted(nums, key=lambda n: (n not in self.whole, -self.hits.get(n, 0), n))
         return order[:limit]
+
+    def screened(
+        self, prepared: Prepared, stored: Sequence[StoredDocument], params: Params, limit: int
+    ) -> tuple[Candidates, list[int]]:
+        """Keep the unit pairs whose signatures agree enough to be worth verifying on the text.
+
+        Band keys built for recall (two-row bands at a 0.15 threshold) also bring pairs of
+        unrelated sentences that happen to share two common words; their estimated Jaccard
+        similarity is far below the LSH threshold. A pair is kept when either estimate reaches
+        80% of its channel's threshold (the usual LSH practice of checking the estimate, with a
+        margin of about one standard error for recall). Returns the screened candidates and at
+        most ``limit`` documents to verify, best first.
+        """
+        mine = prepared.sketch
+        floors = (0.8 * params.verbatim_lsh, 0.8 * params.content_lsh)
+        pairs: dict[int, frozenset[tuple[int, int]]] = {}
+        strength: dict[int, float] = {}
+        for doc in stored:
+            found = sorted(self.pairs.get(doc.num, ()))
+            if not found:
+                continue
+            theirs = unpack_signatures(doc.signatures, params)
+            verbatim = _estimates(found, theirs.verbatim_units, theirs.verbatim,
+                                  mine.verbatim_units, mine.verbatim)  # fmt: skip
+            content = _estimates(found, theirs.content_units, theirs.content,
+                                 mine.content_units, mine.content)  # fmt: skip
+            keep = (verbatim >= floors[0]) | (content >= floors[1])
+            if keep.any():
+                pairs[doc.num] = frozenset(p for p, k in zip(found, keep, strict=True) if k)
+                strength[doc.num] = float(np.maximum(verbatim, content)[keep].sum())
+        screened = Candidates(pairs, self.whole, self.crowded)
+        order = sorted(
+            set(pairs) | self.whole, key=lambda n: (n not in self.whole, -strength.get(n, 0.0), n)
+        )
+        return screened, order[:limit]
 
 
 def find_candidates(
@@ -209,6 +270,7 @@ def find_candidates(
     ):
         mine[key].append((channel, unit))
     pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    hits: dict[int, int] = defaultdict(int)
     whole: set[int] = set()
     for key, num, unit in zip(keys.tolist(), nums.tolist(), units.tolist(), strict=True):
         if num == exclude:
@@ -218,6 +280,7 @@ def find_candidates(
                 whole.add(num)
             else:
                 pairs[num].add((unit, my_unit))
+                hits[num] += 1
     crowded_units = {
         unit for key in crowded for channel, unit in mine.get(key, ()) if channel == VERBATIM
     }
@@ -225,6 +288,7 @@ def find_candidates(
         {num: frozenset(found) for num, found in pairs.items()},
         frozenset(whole),
         frozenset(crowded_units),
+        dict(hits),
     )
 
 

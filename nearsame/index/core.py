@@ -34,14 +34,18 @@ class Index:
     """A persistent index of documents, checked one document at a time.
 
     Use `nearsame.open_index` to get one, preferably as a context manager. ``params`` are the
-    index's own (recorded when it was created); ``max_candidates`` bounds how many indexed
-    documents one check verifies (those sharing the most fingerprints first).
+    index's own (recorded when it was created). One check reads at most ``max_lookup`` of the
+    indexed documents the band keys propose (those sharing the most keys first), screens their
+    unit pairs on the signatures, and verifies at most ``max_candidates`` on the text.
     """
 
-    def __init__(self, store: Store, params: Params, *, max_candidates: int = 32) -> None:
+    def __init__(
+        self, store: Store, params: Params, *, max_candidates: int = 8, max_lookup: int = 32
+    ) -> None:
         self._store = store
         self.params = params
         self.max_candidates = max_candidates
+        self.max_lookup = max_lookup
         self._analyses: OrderedDict[int, Analysis] = OrderedDict()
 
     def __enter__(self) -> Index:
@@ -171,8 +175,10 @@ class Index:
             prepared, postings.keys, postings.nums, postings.units, postings.crowded,
             exclude=own.num if own else -1,
         )  # fmt: skip
-        nums = candidates.ranked(self.max_candidates)
-        indexed = [(stored, self._analysis(stored, params)) for stored in self._documents(nums)]
+        stored = self._documents(candidates.ranked(self.max_lookup))
+        candidates, nums = candidates.screened(prepared, stored, params, self.max_candidates)
+        by_num = {doc.num: doc for doc in stored}
+        indexed = [(by_num[num], self._analysis(by_num[num], params)) for num in nums]
         matches = match_documents(prepared, candidates, indexed, params)
         status: Status = "unique"
         if any(m.kind == "duplicate" for m in matches):

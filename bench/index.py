@@ -1,0 +1,279 @@
+"""The persistent index against datasketch's in-memory ``MinHashLSH``, on OrangeSum articles.
+
+    .venv/bin/python -m bench.index --size 100000 --checks 400
+
+Builds an index of ``--size`` articles (the OrangeSum articles, repeated with small edits to
+reach the size: copy ``k`` of an article has a few words changed), for each backend: the SQLite
+file, ``redis://`` (a ``redis-server`` this script starts on a free loopback port, in a temporary
+folder, without persistence) and ``memory://``. For each: the add rate (documents per second,
+analysis and fingerprints included, batches of 200), the check latency per article (median and
+99th percentile; half the checked articles are new edits of indexed ones, half were never
+indexed), the size (the file, or Redis's ``used_memory``), and how long a fresh process takes to
+answer its first check. Then the same build and queries with datasketch's ``MinHashLSH`` (three
+LSH tables in memory, same bandings and signatures: what the index finds, without verification,
+spans or persistence) in this process. The archive is read in place, never extracted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from datasketch import MinHashLSH
+
+from nearsame.document import Document
+from nearsame.engine import Params
+from nearsame.index import open_index
+from nearsame.index.check import prepare
+from nearsame.sketch import minhash_of
+
+ARCHIVE = Path("/work/shared/data/orangesum/orangesum_parsed.tar.gz")
+_MEMBER = re.compile(r"data/docs/parsed/(\d+)\.json$")
+_BATCH = 200
+
+
+def read_articles(archive: Path, limit: int) -> list[Document]:
+    """Up to ``limit`` OrangeSum articles (heading + article), read from the archive in place."""
+    found: list[Document] = []
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar:
+            match = _MEMBER.search(member.name)
+            handle = tar.extractfile(member) if match else None
+            if match is None or handle is None:
+                continue
+            record = json.load(handle)
+            heading, body = record.get("heading", "").strip(), record.get("article", "").strip()
+            if not body:
+                continue
+            text = f"{heading}\n\n{body}" if heading else body
+            found.append(Document(id=match.group(1), text=text, title=record.get("title"),
+                                  date=record.get("date"), language="fr"))  # fmt: skip
+            if len(found) >= limit:
+                break
+    return found
+
+
+def edited(document: Document, copy: int) -> Document:
+    """Copy ``copy`` of ``document``: a few of its words changed (copy 0 is the article itself)."""
+    if copy == 0:
+        return Document(id=f"{document.id}-0", text=document.text, title=document.title,
+                        date=document.date, language="fr")  # fmt: skip
+    rng = random.Random(f"{document.id}/{copy}")
+    words = document.text.split(" ")
+    for _ in range(max(1, len(words) // 60)):
+        position = rng.randrange(len(words))
+        words[position] = words[position][::-1] or "x"
+    return Document(id=f"{document.id}-{copy}", text=" ".join(words), title=document.title,
+                    date=document.date, language="fr")  # fmt: skip
+
+
+def corpus(articles: Sequence[Document], size: int) -> list[Document]:
+    """``size`` documents: the articles, then edited copies of them, round after round."""
+    return [edited(articles[n % len(articles)], n // len(articles)) for n in range(size)]
+
+
+def queries(
+    indexed: Sequence[Document], held_out: Sequence[Document], count: int
+) -> list[Document]:
+    """Half new edits of indexed articles (duplicates to find), half articles never indexed."""
+    rng = random.Random(7)
+    dupes = [edited(d, 97) for d in rng.sample(list(indexed), count // 2)]
+    fresh = [edited(d, 0) for d in held_out[: count - len(dupes)]]
+    mixed = dupes + fresh
+    rng.shuffle(mixed)
+    return [Document(id=f"q{n}", text=d.text, language="fr") for n, d in enumerate(mixed)]
+
+
+def _percentiles(values: Sequence[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
+def _add_all(add: Callable[[list[Document]], object], documents: Sequence[Document]) -> float:
+    start = time.perf_counter()
+    for first in range(0, len(documents), _BATCH):
+        add(list(documents[first : first + _BATCH]))
+        if first % (10 * _BATCH) == 0:
+            print(f"  added {first + _BATCH}/{len(documents)}", file=sys.stderr, flush=True)
+    return len(documents) / (time.perf_counter() - start)
+
+
+def bench_index(
+    uri: str, documents: Sequence[Document], checks: Sequence[Document]
+) -> dict[str, Any]:
+    """Build the index at ``uri`` and time adds and checks."""
+    with open_index(uri) as index:
+        rate = _add_all(index.add, documents)
+        index.check(checks[0])  # warm the process (imports, caches) as a long-running worker is
+        times, statuses = [], {"unique": 0, "duplicate": 0, "overlap": 0}
+        for query in checks:
+            start = time.perf_counter()
+            decision = index.check(query)
+            times.append(time.perf_counter() - start)
+            statuses[decision.status] += 1
+        stats = index.stats()
+    median, p99 = _percentiles(times)
+    return {"add_per_s": rate, "check_median_ms": 1000 * median, "check_p99_ms": 1000 * p99,
+            "size_bytes": stats.size_bytes, "statuses": statuses}  # fmt: skip
+
+
+def check_add_latency(uri: str, documents: Sequence[Document]) -> tuple[float, float]:
+    """Median and 99th percentile of ``check(doc, add=True)`` (one durable transaction each)."""
+    times = []
+    with open_index(uri) as index:
+        for document in documents:
+            start = time.perf_counter()
+            index.check(document, add=True)
+            times.append(time.perf_counter() - start)
+    return _percentiles(times)
+
+
+def first_check(uri: str, query: Document) -> tuple[float, float]:
+    """A fresh process: wall time to its first decision, and the time inside Python from import."""
+    code = (
+        "import time, json, sys; t = time.perf_counter()\n"
+        "from nearsame import Document, open_index\n"
+        "with open_index(sys.argv[1]) as index:\n"
+        "    d = index.check(Document(id='q', text=sys.stdin.read(), language='fr'))\n"
+        "print(json.dumps([d.status, time.perf_counter() - t]))\n"
+    )
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code, uri], input=query.text, text=True,
+                            capture_output=True, check=True)  # fmt: skip
+    wall = time.perf_counter() - start
+    return wall, float(json.loads(result.stdout)[1])
+
+
+def _rss() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def bench_datasketch(documents: Sequence[Document], checks: Sequence[Document]) -> dict[str, Any]:
+    """The same signatures in datasketch's ``MinHashLSH`` (three tables), in this process."""
+    params = Params()
+    s = params.sketch
+    tables = (
+        MinHashLSH(threshold=params.verbatim_lsh, num_perm=s.num_perm, weights=(0.25, 0.75)),
+        MinHashLSH(threshold=params.content_lsh, num_perm=s.content_num_perm, weights=(0.25, 0.75)),
+        MinHashLSH(threshold=params.document_lsh, num_perm=s.doc_num_perm, weights=(0.25, 0.75)),
+    )
+    before = _rss()
+
+    def add(batch: list[Document]) -> None:
+        for document in batch:
+            sk = prepare(document, params).sketch
+            for table, signatures, units in ((tables[0], sk.verbatim, sk.verbatim_units),
+                                             (tables[1], sk.content, sk.content_units)):  # fmt: skip
+                for signature, unit in zip(signatures, units, strict=True):
+                    table.insert(
+                        f"{document.id}:{unit}", minhash_of(signature), check_duplication=False
+                    )
+            if sk.document is not None:
+                tables[2].insert(document.id, minhash_of(sk.document), check_duplication=False)
+
+    rate = _add_all(add, documents)
+    size = _rss() - before
+    times = []
+    for query in checks:
+        start = time.perf_counter()
+        sk = prepare(query, params).sketch
+        found = set()
+        for table, signatures in ((tables[0], sk.verbatim), (tables[1], sk.content)):
+            for signature in signatures:
+                found.update(key.split(":")[0] for key in table.query(minhash_of(signature)))
+        if sk.document is not None:
+            found.update(tables[2].query(minhash_of(sk.document)))
+        times.append(time.perf_counter() - start)
+    median, p99 = _percentiles(times)
+    return {"add_per_s": rate, "check_median_ms": 1000 * median, "check_p99_ms": 1000 * p99,
+            "size_bytes": size}  # fmt: skip
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """A throwaway ``redis-server`` on a free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)], stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                return process, port
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="articles in the index")
+    parser.add_argument("--checks", type=int, default=400, help="articles checked")
+    parser.add_argument("--backends", default="sqlite,redis,memory,datasketch")
+    parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    args = parser.parse_args(argv)
+    backends = args.backends.split(",")
+    held = args.checks // 2 + 1
+    articles = read_articles(args.archive, args.size + held)
+    held_out, indexable = articles[-held:], articles[:-held]
+    documents = corpus(indexable, args.size)
+    checks = queries(documents, held_out, args.checks)
+    print(f"{len(documents)} documents from {len(indexable)} articles; {len(checks)} checks",
+          file=sys.stderr)  # fmt: skip
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="nearsame-bench-") as folder:
+        work = Path(folder)
+        redis_server = start_redis(work) if "redis" in backends else None
+        try:
+            for backend in backends:
+                print(f"{backend}:", file=sys.stderr, flush=True)
+                if backend == "datasketch":
+                    results[backend] = bench_datasketch(documents, checks)
+                    continue
+                uri = {"sqlite": str(work / "index.db"), "memory": "memory://"}.get(backend)
+                if uri is None and redis_server is not None:
+                    uri = f"redis://127.0.0.1:{redis_server[1]}/0?prefix=bench"
+                assert uri is not None
+                results[backend] = bench_index(uri, documents, checks)
+                if backend != "memory":
+                    results[backend]["first_check_s"] = first_check(uri, checks[1])
+                if backend == "sqlite":
+                    extra = [edited(d, 0) for d in held_out[-100:]]
+                    extra = [
+                        Document(id=f"x{n}", text=d.text, language="fr")
+                        for n, d in enumerate(extra)
+                    ]
+                    results[backend]["check_add_ms"] = [
+                        1000 * t for t in check_add_latency(uri, extra)
+                    ]
+                print(json.dumps(results[backend]), file=sys.stderr, flush=True)
+        finally:
+            if redis_server is not None:
+                redis_server[0].kill()
+                redis_server[0].wait()
+    print(json.dumps({"size": args.size, "checks": args.checks, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
