@@ -169,3 +169,19 @@ def test_opening_without_create_needs_an_existing_index(tmp_path: Path) -> None:
 def test_open_index_and_decisions_are_exported() -> None:
     for name in ("open_index", "Decision", "MatchedDocument", "SharedPassage", "Index"):
         assert name in nearsame.__all__ and hasattr(nearsame, name)
+
+
+def test_the_readme_ingestion_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Ingestion", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    earlier, later = seeds()
+    with open_index("news.db") as index:
+        index.add([earlier])
+    exec(code, {"text": later.text, "title": later.title})
+    assert f"{earlier.id} paraphrase" in capsys.readouterr().out
+    with open_index("news.db") as index:
+        assert "afp-2025-0117" in index
