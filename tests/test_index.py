@@ -164,6 +164,7 @@ def test_an_unusable_index_location_is_a_clear_error(tmp_path: Path, kind: str) 
 def test_opening_without_create_needs_an_existing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexStoreError, match="no index here"):
         open_index(tmp_path / "new.db", create=False)
+    assert not (tmp_path / "new.db").exists(), "nothing is left behind"
 
 
 def test_open_index_and_decisions_are_exported() -> None:

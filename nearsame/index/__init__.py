@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def _store(uri: str, max_bucket: int) -> Store:
+def _store(uri: str, max_bucket: int, create: bool) -> Store:
     scheme = urlsplit(uri).scheme if "://" in uri else ""
     if scheme == "memory":
         from nearsame.index.memory import MemoryStore
@@ -50,6 +50,8 @@ def _store(uri: str, max_bucket: int) -> Store:
         path = uri.split("://", 1)[1] if scheme else uri
         from nearsame.index.sqlite import SQLiteStore
 
+        if not create and not Path(path).expanduser().exists():
+            raise IndexStoreError(f"{uri}: no index here (create it with `index add`)")
         return SQLiteStore(Path(path).expanduser(), max_bucket=max_bucket)
     raise IndexStoreError(
         f"{uri}: unknown kind of index {scheme!r}; use a file path, redis://host:port/db or memory://"
@@ -68,7 +70,7 @@ def open_index(
     """
     location = str(uri)
     base = params or Params()
-    store = _store(location, base.max_bucket)
+    store = _store(location, base.max_bucket, create)
     try:
         stored = store.read_params()
         if stored is None:
