@@ -19,13 +19,17 @@ from datasketch import MinHashLSH
 
 from nearsame.sketch import Signatures
 
-__all__ = ["Banding", "band_keys", "candidate_pairs"]
+__all__ = ["SCREEN_MARGIN", "Banding", "band_keys", "candidate_pairs", "pair_estimates"]
 
 BandKeys = npt.NDArray[np.uint64]
 _MULTIPLIERS = np.random.default_rng(20231).integers(
     1, 2**63, size=256, dtype=np.uint64
 ) | np.uint64(1)
 _RECALL_WEIGHTS = (0.25, 0.75)
+#: A candidate is worth verifying when its estimated Jaccard similarity reaches this share of the
+#: LSH threshold: recall-leaning bands also propose pairs far below it (about one standard error
+#: of margin at these signature sizes).
+SCREEN_MARGIN = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +110,12 @@ def _buckets(column: BandKeys) -> Iterator[npt.NDArray[np.intp]]:
     sizes = np.diff(bounds)
     for start, size in zip(bounds[:-1][sizes > 1], sizes[sizes > 1], strict=True):
         yield np.sort(order[start : start + size])
+
+
+def pair_estimates(first: Signatures, second: Signatures) -> npt.NDArray[np.float64]:
+    """The Jaccard similarity each pair of rows estimates (``first[k]`` against ``second[k]``)."""
+    if first.shape != second.shape:
+        raise ValueError(f"signature arrays differ in shape: {first.shape} and {second.shape}")
+    if not len(first):
+        return np.zeros(0)
+    return np.asarray(np.mean(first == second, axis=1), dtype=np.float64)

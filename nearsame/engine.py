@@ -18,7 +18,7 @@ import numpy as np
 from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
-from nearsame.candidates import Banding, band_keys, candidate_pairs
+from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, candidate_pairs, pair_estimates
 from nearsame.clusters import canonical_of, clusters
 from nearsame.document import Document
 from nearsame.errors import ParameterError
@@ -158,7 +158,11 @@ def _unit_candidates(
         keys = band_keys(signatures, Banding.for_threshold(threshold, num_perm))
         pairs, crowded_rows = candidate_pairs(keys, owners, max_bucket=params.max_bucket)
         crowded.update(rows[r] for r in crowded_rows)
-        for first, second in pairs:
+        if not pairs:
+            continue
+        both = np.array(sorted(pairs), dtype=np.intp)
+        estimates = pair_estimates(signatures[both[:, 0]], signatures[both[:, 1]])
+        for first, second in both[estimates >= SCREEN_MARGIN * threshold].tolist():
             (p1, u1), (p2, u2) = rows[first], rows[second]
             found.add((p1, u1, p2, u2) if p1 < p2 else (p2, u2, p1, u1))
     return found, crowded
