@@ -38,11 +38,12 @@ def start(name: str, status: Path, env: str = "") -> None:
     tmux("new-session", "-d", "-s", name, "-x", "150", "-y", "45", command)
 
 
-def wait_for(check: Callable[[], bool], timeout: float = 30.0) -> None:
+def wait_for(check: Callable[[], bool], timeout: float = 90.0, name: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out")
+            screen = tmux("capture-pane", "-p", "-t", name) if name else ""
+            raise AssertionError(f"timed out; the screen was:\n{screen}")
         time.sleep(0.2)
 
 
@@ -50,18 +51,23 @@ def screen_has(name: str, *needles: str) -> Callable[[], bool]:
     return lambda: all(needle in tmux("capture-pane", "-p", "-t", name) for needle in needles)
 
 
+def screen_lacks(name: str, needle: str) -> Callable[[], bool]:
+    return lambda: needle not in tmux("capture-pane", "-p", "-t", name)
+
+
 def test_the_real_tui_shows_the_seeds_and_quits_with_status_0(terminal: tuple[str, Path]) -> None:
     name, status = terminal
     start(name, status)
-    wait_for(screen_has(name, "000_ba787c83ef70fcd0.txt", "Kim Jong Un appelle"))
+    wait_for(screen_has(name, "000_ba787c83ef70fcd0.txt", "Kim Jong Un appelle"), name=name)
     tmux("send-keys", "-t", name, "Down", "c")
-    wait_for(screen_has(name, "compare · match"))
+    wait_for(screen_has(name, "compare · match"), name=name)
     tmux("send-keys", "-t", name, "n")
-    wait_for(screen_has(name, "paraphrase", "match 1/"))
+    wait_for(screen_has(name, "paraphrase", "match 1/"), name=name)
     tmux("send-keys", "-t", name, "Escape")  # alone: escape then w would read as alt+w
-    wait_for(screen_has(name, "space marks two articles"))
+    wait_for(screen_lacks(name, "compare · match"), name=name)
+    wait_for(screen_has(name, "space marks two articles"), name=name)
     tmux("send-keys", "-t", name, "w")
-    wait_for(screen_has(name, "what's new in", "first seen in"))
+    wait_for(screen_has(name, "what's new in", "first seen in"), name=name)
     tmux("send-keys", "-t", name, "q")
     wait_for(status.exists)
     assert status.read_text().strip() == "0"
