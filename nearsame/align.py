@@ -1,8 +1,9 @@
 """Alignment: matched units become passages, passages out of reading order are ``moved``, and
 inside each passage a word-level diff says which words were kept, replaced, deleted, inserted.
 
-The word diff is rapidfuzz's Levenshtein opcodes over the two lists of folded tokens (never a
-character diff of prose); every operation carries its span on both sides, in code points of the
+The word diff is rapidfuzz's Indel opcodes (the longest common subsequence) over the two lists of
+folded tokens, a deletion next to an insertion counted as one replacement (never a character diff
+of prose); every operation carries its span on both sides, in code points of the
 original texts (an empty span marks where a word was inserted or deleted).
 """
 
@@ -12,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel
 
 from nearsame.analyze import Analysis
 from nearsame.verify import KINDS, Kind, UnitScore
 
-__all__ = ["OpName", "Passage", "UnitMatch", "WordOp", "align_pair", "word_ops"]
+__all__ = ["OpName", "Passage", "UnitMatch", "WordOp", "align_pair", "diff_words", "word_ops"]
 
 OpName = Literal["keep", "replace", "delete", "insert"]
 _OPNAMES: dict[str, OpName] = {
@@ -154,17 +155,35 @@ def word_ops(
     """The word-level diff of two token ranges, with spans in both original texts."""
     a_first, a_stop = earlier_tokens
     b_first, b_stop = later_tokens
-    ops = Levenshtein.opcodes(
-        earlier.tokens.norms[a_first:a_stop], later.tokens.norms[b_first:b_stop]
-    )
     return tuple(
         WordOp(
-            _OPNAMES[op.tag],
-            _token_span(earlier, a_first + op.src_start, a_first + op.src_end, a_first),
-            _token_span(later, b_first + op.dest_start, b_first + op.dest_end, b_first),
+            name,
+            _token_span(earlier, a_first + src_start, a_first + src_end, a_first),
+            _token_span(later, b_first + dest_start, b_first + dest_end, b_first),
         )
-        for op in ops
+        for name, src_start, src_end, dest_start, dest_end in diff_words(
+            earlier.tokens.norms[a_first:a_stop], later.tokens.norms[b_first:b_stop]
+        )
     )
+
+
+def diff_words(
+    first: Sequence[str], second: Sequence[str]
+) -> list[tuple[OpName, int, int, int, int]]:
+    """Word operations ``(op, first_start, first_end, second_start, second_end)`` over two lists.
+
+    The longest common subsequence is kept (rapidfuzz's Indel opcodes), so a reworded sentence
+    still shows every word it kept; a deletion next to an insertion is one replacement.
+    """
+    merged: list[tuple[OpName, int, int, int, int]] = []
+    for op in Indel.opcodes(first, second):
+        name = _OPNAMES[op.tag]
+        if merged and {merged[-1][0], name} == {"delete", "insert"}:
+            _, src_start, _, dest_start, _ = merged.pop()
+            merged.append(("replace", src_start, op.src_end, dest_start, op.dest_end))
+        else:
+            merged.append((name, op.src_start, op.src_end, op.dest_start, op.dest_end))
+    return merged
 
 
 def _passage(earlier: Analysis, later: Analysis, run: Sequence[UnitMatch], moved: bool) -> Passage:

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
-
+from nearsame.align import diff_words
 from nearsame.analyze import Analysis
 from nearsame.report import Novelty, SharedSpan, Side
 from nearsame.verify import Kind
@@ -43,12 +42,11 @@ def _shared_tokens(later: Analysis, source: Source) -> list[int]:
     if source.kind == "paraphrase":
         return list(range(first, stop))
     kept: list[int] = []
-    ops = Levenshtein.opcodes(
+    for name, _, _, dest_start, dest_end in diff_words(
         source.analysis.tokens.norms[e_first:e_stop], later.tokens.norms[first:stop]
-    )
-    for op in ops:
-        if op.tag == "equal":
-            kept.extend(range(first + op.dest_start, first + op.dest_end))
+    ):
+        if name == "keep":
+            kept.extend(range(first + dest_start, first + dest_end))
     return kept
 
 
