@@ -264,6 +264,11 @@ def compare(earlier: str, later: str, fmt: str, **kwargs: Any) -> int:
 )
 @click.option("--include-text", is_flag=True, help="Put each document's text in the JSON report.")
 @click.option(
+    "--duplicates-only",
+    is_flag=True,
+    help="Find whole-article near-duplicates only (fast: no passages, no sentences).",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar on stderr (default: on a terminal).",
@@ -271,14 +276,15 @@ def compare(earlier: str, later: str, fmt: str, **kwargs: Any) -> int:
 @engine_options
 @input_options
 def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: bool,
-           progress: bool | None, **kwargs: Any) -> int:  # fmt: skip
+           duplicates_only: bool, progress: bool | None, **kwargs: Any) -> int:  # fmt: skip
     """Report every passage the articles in PATHS share, who published it first, and what is new.
 
     PATHS are files (.txt, .md, .json, .jsonl), folders (read recursively) or - for standard input.
-    Exits 1 when passages are shared, 0 when none are, 2 on an error.
+    Exits 1 when passages (or, with --duplicates-only, near-duplicates) are shared, 0 when none
+    are, 2 on an error.
     """
     options = make_input_options(**kwargs)
-    params = make_params(options, kwargs)
+    params = replace(make_params(options, kwargs), passages=not duplicates_only)
     documents = read_inputs(paths, options)
     show = sys.stderr.isatty() if progress is None else progress
     with _ProgressBar(show) as bar:
@@ -298,7 +304,7 @@ def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: b
         console = Console(record=True, width=120, file=io.StringIO())
         console.print(render_text(result, texts))
         _write(output, console.export_text())
-    return EXIT_FOUND if result.matches else EXIT_NOTHING
+    return EXIT_FOUND if result.matches or result.clusters else EXIT_NOTHING
 
 
 @cli.command()

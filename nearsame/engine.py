@@ -19,18 +19,20 @@ from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
 from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, candidate_pairs, pair_estimates
-from nearsame.clusters import canonical_of, clusters
+from nearsame.clusters import canonical_of
 from nearsame.document import Document
+from nearsame.duplicates import duplicate_groups
 from nearsame.errors import ParameterError
+from nearsame.normalize import document_words
 from nearsame.novelty import Source, novelty
-from nearsame.report import Cluster, DocumentReport, Match, Report, Side
+from nearsame.report import Cluster, DocumentReport, Match, Novelty, Report, SharedSpan, Side
 from nearsame.segment import MIN_WORDS
-from nearsame.sketch import DocumentSketch, SketchParams, sketch
+from nearsame.sketch import DocumentSketch, SketchParams, document_signatures, sketch
 from nearsame.verify import (
     KINDS,
+    Kind,
     Thresholds,
     UnitTerms,
-    document_similarity,
     score_units,
     unit_terms,
 )
@@ -51,7 +53,8 @@ class Params:
     are near-duplicates. ``boilerplate_docs`` / ``boilerplate_share``: a unit found in at least
     ``max(boilerplate_docs, boilerplate_share * documents)`` documents is boilerplate.
     ``max_sources``: at most this many earlier documents are reported for one later unit (the
-    earliest always among them).
+    earliest always among them). ``passages=False`` finds whole-article near-duplicates only, fast
+    (no sentences, no language detection, no content words): the report has clusters, no matches.
     """
 
     sketch: SketchParams = field(default_factory=SketchParams)
@@ -67,6 +70,7 @@ class Params:
     order: Order = "date"
     min_words: int = MIN_WORDS
     language: str | None = None
+    passages: bool = True
 
     def __post_init__(self) -> None:
         if self.order not in ("input", "date"):
@@ -244,17 +248,12 @@ def _duplicate_clusters(corpus: _Corpus, params: Params) -> list[list[int]]:
     if len(rows) < 2:
         return []
     signatures = np.stack([corpus.sketches[p].document for p in rows])  # type: ignore[misc]
-    keys = band_keys(
-        signatures, Banding.for_threshold(params.document_lsh, params.sketch.doc_num_perm)
-    )
-    owners = np.asarray(rows, dtype=np.int64)
-    pairs, _ = candidate_pairs(keys, owners, max_bucket=max(params.max_bucket, 1000))
-    linked = []
-    for first, second in pairs:
-        a, b = corpus.analyses[rows[first]], corpus.analyses[rows[second]]
-        if document_similarity(a, b) >= params.duplicate:
-            linked.append((rows[first], rows[second]))
-    return clusters(len(corpus.analyses), linked)
+    words = [document_words(a.document.body) for a in corpus.analyses]
+    groups, _ = duplicate_groups(
+        words, signatures, rows, count=len(words), threshold=params.document_lsh,
+        duplicate=params.duplicate, max_bucket=max(params.max_bucket, 1000),
+    )  # fmt: skip
+    return groups
 
 
 def build_report(
@@ -273,6 +272,8 @@ def build_report(
     ids = [d.id for d in ordered]
     if len(set(ids)) != len(ids):
         raise ParameterError("document ids must be unique")
+    if not p.passages:
+        return _duplicates_report(ordered, p, progress, include_text)
     corpus = _prepare(ordered, p, progress)
     candidates, crowded = _unit_candidates(corpus, p)
     by_pair = _verify(corpus, candidates, p, progress)
@@ -301,6 +302,63 @@ def build_report(
         matches=tuple(matches),
         clusters=tuple(Cluster(ids[g[0]], tuple(ids[m] for m in g)) for g in groups),
         parameters=p.to_dict(),
+        version=_version(),
+    )
+
+
+def _body_span(document: Document) -> tuple[int, int]:
+    text = document.text
+    start = document.body_start + len(document.body) - len(document.body.lstrip())
+    return start, max(start, len(text.rstrip()))
+
+
+def _duplicates_report(
+    documents: Sequence[Document], params: Params, progress: Progress | None, include_text: bool
+) -> Report:
+    """Whole-article near-duplicates only: each member of a cluster is shared with its canonical."""
+    total = len(documents)
+    words: list[list[str]] = []
+    for index, document in enumerate(documents):
+        words.append(document_words(document.body))
+        if index % 1000 == 0 or index + 1 == total:
+            _notify(progress, "read", index + 1, total)
+    rows = [index for index, w in enumerate(words) if w]
+    signatures = document_signatures([words[r] for r in rows], params.sketch)
+    groups, scores = duplicate_groups(
+        words, signatures, rows, count=total, threshold=params.document_lsh,
+        duplicate=params.duplicate, max_bucket=max(params.max_bucket, 1000),
+    )  # fmt: skip
+    canonical = canonical_of(groups)
+    ids = [d.id for d in documents]
+    reports = []
+    for position, document in enumerate(documents):
+        start, end = _body_span(document)
+        leader = canonical.get(position, position)
+        if leader == position:
+            novelty = Novelty(end - start, 0, 0, ((start, end),) if end > start else (), (), ())
+        else:
+            score = scores.get((leader, position)) or max(
+                v for pair, v in scores.items() if position in pair
+            )
+            source = Side(ids[leader], *_body_span(documents[leader]))
+            kind: Kind = "exact" if words[leader] == words[position] else "near"
+            shared = SharedSpan(start, end, source, kind, score)
+            novelty = Novelty(0, end - start, 0, (), (shared,), ())
+        reports.append(
+            DocumentReport(
+                id=document.id, position=position, path=document.path, title=document.title,
+                date=document.date, source=document.source, url=document.url,
+                language=document.language, length=len(document.text),
+                cluster=ids[leader] if position in canonical else None, novelty=novelty,
+                text=document.text if include_text else None,
+            )
+        )  # fmt: skip
+    _notify(progress, "report", total, total)
+    return Report(
+        documents=tuple(reports),
+        matches=(),
+        clusters=tuple(Cluster(ids[g[0]], tuple(ids[m] for m in g)) for g in groups),
+        parameters=params.to_dict(),
         version=_version(),
     )
 

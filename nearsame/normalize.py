@@ -24,7 +24,7 @@ from typing import overload
 
 from unidecode import unidecode
 
-__all__ = ["ELISION_NORMS", "Token", "Tokens", "fold", "tokenize"]
+__all__ = ["ELISION_NORMS", "Token", "Tokens", "document_words", "fold", "tokenize"]
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _APOS = "'\u2019\u02bc"
@@ -146,3 +146,15 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
         ends.append(e)
         norms.append(norm)
     return Tokens(tuple(starts), tuple(ends), tuple(norms))
+
+
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def document_words(text: str) -> list[str]:
+    """The folded words of a whole text, without offsets: the fast view whole-article
+    near-duplicate detection needs (runs of letters and digits, each folded like a token)."""
+    words = _PLAIN_WORD_RE.findall(text.casefold())
+    if text.isascii():
+        return words
+    return [word if word.isascii() else _fold_non_ascii(word) for word in words]

@@ -27,11 +27,13 @@ from datasketch import LeanMinHash, MinHash
 
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
+from nearsame.normalize import document_words
 
 __all__ = [
     "DocumentSketch",
     "Signatures",
     "SketchParams",
+    "document_signatures",
     "estimate_jaccard",
     "minhash_of",
     "sketch",
@@ -101,18 +103,19 @@ _TOKEN_HASHES: dict[str, int] = {}
 def token_hashes(norms: Sequence[str | None]) -> npt.NDArray[np.uint32]:
     """The 32-bit xxhash of each string (``None`` hashes to 0), memoised across documents."""
     cache_ = _TOKEN_HASHES
-    out = np.empty(len(norms), dtype=U32)
-    for index, norm in enumerate(norms):
-        if norm is None:
-            out[index] = 0
-            continue
-        value = cache_.get(norm)
+    if len(cache_) > 2_000_000:
+        cache_.clear()
+    get = cache_.get
+    values = [get(norm) for norm in norms]  # type: ignore[arg-type]
+    for index, value in enumerate(values):
         if value is None:
-            if len(cache_) > 1_000_000:
-                cache_.clear()
-            value = cache_[norm] = xxhash.xxh32_intdigest(norm.encode("utf-8"))
-        out[index] = value
-    return out
+            norm = norms[index]
+            values[index] = (
+                0
+                if norm is None
+                else cache_.setdefault(norm, xxhash.xxh32_intdigest(norm.encode("utf-8")))
+            )
+    return np.array(values, dtype=U32)
 
 
 def _shingles(hashes: npt.NDArray[np.uint32], n: int) -> npt.NDArray[np.uint32]:
@@ -175,9 +178,8 @@ def sketch(analysis: Analysis, params: SketchParams | None = None) -> DocumentSk
         if len(terms) >= 2:
             content_units.append(unit)
             content_groups.append(terms)
-    document = None
-    if len(hashes):
-        document = _signatures([_shingles(hashes, p.doc_shingle)], p.doc_num_perm, p.seed)[0]
+    words = document_words(analysis.document.body)
+    document = document_signatures([words], p)[0] if words else None
     return DocumentSketch(
         verbatim_units=tuple(verbatim_units),
         verbatim=_signatures(verbatim_groups, p.num_perm, p.seed),
@@ -185,6 +187,17 @@ def sketch(analysis: Analysis, params: SketchParams | None = None) -> DocumentSk
         content=_signatures(content_groups, p.content_num_perm, p.seed),
         document=document,
     )
+
+
+def document_signatures(word_lists: Sequence[Sequence[str]], params: SketchParams) -> Signatures:
+    """Whole-document signatures (word ``doc_shingle``-grams of `document_words`), one per
+    non-empty word list, computed a batch at a time."""
+    groups = [_shingles(token_hashes(words), params.doc_shingle) for words in word_lists if words]
+    batches = [
+        _signatures(groups[start : start + 256], params.doc_num_perm, params.seed)
+        for start in range(0, len(groups), 256)
+    ]
+    return np.concatenate(batches) if batches else np.empty((0, params.doc_num_perm), dtype=U32)
 
 
 def minhash_of(signature: Signatures, seed: int = 1) -> LeanMinHash:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +32,7 @@ from rapidfuzz.distance import Indel
 
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
+from nearsame.normalize import document_words
 
 __all__ = [
     "Kind",
@@ -42,6 +43,7 @@ __all__ = [
     "document_similarity",
     "score_units",
     "unit_terms",
+    "words_similarity",
 ]
 
 Kind = Literal["exact", "near", "paraphrase"]
@@ -200,5 +202,12 @@ def _containment(first: tuple[str, ...], second: tuple[str, ...]) -> float:
 
 
 def document_similarity(first: Analysis, second: Analysis) -> float:
-    """The token-level similarity of two whole documents (normalized Indel on folded tokens)."""
-    return float(Indel.normalized_similarity(first.tokens.norms, second.tokens.norms))
+    """The similarity of two whole documents: `words_similarity` of their bodies' words."""
+    return words_similarity(
+        document_words(first.document.body), document_words(second.document.body)
+    )
+
+
+def words_similarity(first: Sequence[str], second: Sequence[str]) -> float:
+    """The normalized Indel similarity of two word lists (whole-article near-duplicates)."""
+    return float(Indel.normalized_similarity(first, second))

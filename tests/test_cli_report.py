@@ -66,3 +66,12 @@ def test_compare_of_unrelated_articles_exits_0() -> None:
 def test_report_refuses_a_bad_threshold_with_status_2() -> None:
     result = run("report", "seeds/", "--near", "7")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_duplicates_only_exits_0_when_no_article_is_a_near_duplicate() -> None:
+    result = run("report", "seeds/", "--duplicates-only", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    validate(data)
+    assert data["clusters"] == [] and data["matches"] == []
+    assert data["parameters"]["passages"] is False

@@ -9,7 +9,7 @@ import pytest
 from nearsame.document import Document
 from nearsame.engine import Params, build_report, compare, order_documents
 from nearsame.loaders import load_documents, parse_text
-from nearsame.report import Match, Report, validate
+from nearsame.report import Cluster, Match, Report, validate
 
 ROOT = Path(__file__).parent.parent
 PLANTED = ROOT / "fixtures" / "planted"
@@ -311,3 +311,22 @@ def test_the_seed_reports_spans_are_valid(seeds: tuple[Report, dict[str, str]]) 
     assert novelty.boilerplate_chars > 0
     boilerplate = [texts[SEED_003][s:e] for s, e in novelty.boilerplate_spans]
     assert any(piece.startswith("À VOIR AUSSI") for piece in boilerplate)
+
+
+def test_the_duplicates_only_run_finds_the_clusters_the_full_report_finds() -> None:
+    base = parse_text(
+        (PLANTED / "base.txt").read_text(encoding="utf-8"), doc_id="original", path=None
+    )
+    repost = replace(base, id="repost", date="2024-03-13", text=base.text.replace("mardi", "lundi"))
+    other = parse_text(
+        (PLANTED / "unrelated.txt").read_text(encoding="utf-8"), doc_id="other", path=None
+    )
+    full = build_report([repost, other, base])
+    fast = build_report([repost, other, base], params=Params(passages=False))
+    assert fast.clusters == full.clusters == (Cluster("original", ("original", "repost")),)
+    assert fast.matches == ()
+    novelty = fast.document("repost").novelty
+    assert novelty.new_chars == 0 and novelty.shared_spans[0].source.doc == "original"
+    assert novelty.shared_spans[0].kind == "near" and 0.8 <= novelty.shared_spans[0].score < 1
+    assert fast.document("other").novelty.shared_chars == 0
+    validate(fast.to_dict())
