@@ -9,7 +9,6 @@ datasketch's ``MinHashLSH`` finds with the same parameters.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,7 +18,15 @@ from datasketch import MinHashLSH
 
 from nearsame.sketch import Signatures
 
-__all__ = ["SCREEN_MARGIN", "Banding", "band_keys", "candidate_pairs", "pair_estimates"]
+__all__ = [
+    "SCREEN_MARGIN",
+    "Banding",
+    "band_keys",
+    "candidate_array",
+    "candidate_pairs",
+    "estimate_pairs",
+    "pair_estimates",
+]
 
 BandKeys = npt.NDArray[np.uint64]
 _MULTIPLIERS = np.random.default_rng(20231).integers(
@@ -76,40 +83,53 @@ def band_keys(signatures: Signatures, banding: Banding) -> BandKeys:
     return keys + np.arange(banding.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 
 
+def candidate_array(
+    keys: BandKeys, owners: npt.NDArray[np.int64], *, max_bucket: int = 64
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """Candidate pairs as arrays: ``(pairs, collisions, crowded)``.
+
+    ``pairs`` has one row ``(i, j)``, ``i < j``, per pair of rows that share at least one band key
+    and have different owners; ``collisions`` how many band keys each pair shares; ``crowded``
+    the rows of buckets larger than ``max_bucket``, which are not expanded into pairs (that would
+    be quadratic): text repeated in that many places is boilerplate, the caller decides. Buckets
+    are expanded with numpy, a bucket size at a time, so that millions of pairs cost seconds.
+    """
+    count = len(keys)
+    firsts: list[npt.NDArray[np.intp]] = []
+    seconds: list[npt.NDArray[np.intp]] = []
+    crowded: list[npt.NDArray[np.intp]] = []
+    for column in range(keys.shape[1]):
+        order = np.argsort(keys[:, column], kind="stable")
+        ordered = keys[order, column]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        sizes = np.diff(np.concatenate((starts, [count])))
+        for size in np.unique(sizes[sizes > 1]).tolist():
+            group_starts = starts[sizes == size]
+            members = order[group_starts[:, None] + np.arange(size)]
+            if size > max_bucket:
+                crowded.append(members.ravel())
+                continue
+            left, right = np.triu_indices(size, k=1)
+            firsts.append(members[:, left].ravel())
+            seconds.append(members[:, right].ravel())
+    crowded_rows = np.unique(np.concatenate(crowded)) if crowded else np.zeros(0, dtype=np.intp)
+    if not firsts:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64), crowded_rows
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    keep = owners[a] != owners[b]
+    low = np.minimum(a, b)[keep].astype(np.int64)
+    high = np.maximum(a, b)[keep].astype(np.int64)
+    codes, collisions = np.unique(low * count + high, return_counts=True)
+    pairs = np.stack((codes // count, codes % count), axis=1)
+    return pairs, collisions.astype(np.int64), crowded_rows
+
+
 def candidate_pairs(
     keys: BandKeys, owners: npt.NDArray[np.int64], *, max_bucket: int = 64
 ) -> tuple[set[tuple[int, int]], set[int]]:
-    """Pairs ``(i, j)``, ``i < j``, of rows that share a band key and have different owners.
-
-    A bucket holding more than ``max_bucket`` rows is not expanded into pairs (that would be
-    quadratic); its rows are returned as *crowded*: text repeated in that many places is
-    boilerplate, and the caller decides what to do with it.
-    """
-    pairs: set[tuple[int, int]] = set()
-    crowded: set[int] = set()
-    for column in range(keys.shape[1]):
-        for members in _buckets(keys[:, column]):
-            if len(members) > max_bucket:
-                crowded.update(int(m) for m in members)
-                continue
-            member_owners = owners[members]
-            for position, first in enumerate(members[:-1]):
-                others = members[position + 1 :][
-                    member_owners[position + 1 :] != member_owners[position]
-                ]
-                pairs.update((int(first), int(other)) for other in others)
-    return pairs, crowded
-
-
-def _buckets(column: BandKeys) -> Iterator[npt.NDArray[np.intp]]:
-    """The groups (of two or more) of row indexes sharing one key, each sorted."""
-    order = np.argsort(column, kind="stable")
-    ordered = column[order]
-    starts = np.flatnonzero(np.diff(ordered)) + 1
-    bounds = np.concatenate(([0], starts, [len(ordered)]))
-    sizes = np.diff(bounds)
-    for start, size in zip(bounds[:-1][sizes > 1], sizes[sizes > 1], strict=True):
-        yield np.sort(order[start : start + size])
+    """`candidate_array` as Python sets: pairs ``(i, j)``, ``i < j``, and crowded rows."""
+    pairs, _, crowded = candidate_array(keys, owners, max_bucket=max_bucket)
+    return {(int(i), int(j)) for i, j in pairs.tolist()}, set(crowded.tolist())
 
 
 def pair_estimates(first: Signatures, second: Signatures) -> npt.NDArray[np.float64]:
@@ -119,3 +139,15 @@ def pair_estimates(first: Signatures, second: Signatures) -> npt.NDArray[np.floa
     if not len(first):
         return np.zeros(0)
     return np.asarray(np.mean(first == second, axis=1), dtype=np.float64)
+
+
+def estimate_pairs(
+    signatures: Signatures, pairs: npt.NDArray[np.int64], *, chunk: int = 65_536
+) -> npt.NDArray[np.float64]:
+    """`pair_estimates` for rows ``pairs[k]`` of one signature matrix, a chunk at a time (so that
+    millions of pairs do not materialise gigabytes of signature copies)."""
+    out = np.zeros(len(pairs))
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start : start + chunk]
+        out[start : start + chunk] = pair_estimates(signatures[part[:, 0]], signatures[part[:, 1]])
+    return out

@@ -18,7 +18,7 @@ import numpy as np
 from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
-from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, candidate_pairs, pair_estimates
+from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, candidate_array, estimate_pairs
 from nearsame.clusters import canonical_of
 from nearsame.document import Document
 from nearsame.duplicates import duplicate_groups
@@ -160,13 +160,10 @@ def _unit_candidates(
         signatures = np.concatenate([getattr(s, channel) for s in corpus.sketches])
         owners = np.fromiter((p for p, _ in rows), dtype=np.int64, count=len(rows))
         keys = band_keys(signatures, Banding.for_threshold(threshold, num_perm))
-        pairs, crowded_rows = candidate_pairs(keys, owners, max_bucket=params.max_bucket)
-        crowded.update(rows[r] for r in crowded_rows)
-        if not pairs:
-            continue
-        both = np.array(sorted(pairs), dtype=np.intp)
-        estimates = pair_estimates(signatures[both[:, 0]], signatures[both[:, 1]])
-        for first, second in both[estimates >= SCREEN_MARGIN * threshold].tolist():
+        pairs, _, crowded_rows = candidate_array(keys, owners, max_bucket=params.max_bucket)
+        crowded.update(rows[r] for r in crowded_rows.tolist())
+        estimates = estimate_pairs(signatures, pairs)
+        for first, second in pairs[estimates >= SCREEN_MARGIN * threshold].tolist():
             (p1, u1), (p2, u2) = rows[first], rows[second]
             found.add((p1, u1, p2, u2) if p1 < p2 else (p2, u2, p1, u1))
     return found, crowded

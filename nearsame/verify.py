@@ -10,7 +10,8 @@ Two scores, both in [0, 1]:
   documents of the run, so a pair scores the same in a two-article ``compare``, in a corpus
   ``report`` and in an index ``check``.
 
-Kinds: ``exact`` (the same words), ``near`` (surface at least ``near``, or one unit almost contained
+Units shorter than ``min_tokens`` words (a dateline, "24 février", a one-word title) never match:
+repeating them says nothing. Kinds: ``exact`` (the same words), ``near`` (surface at least ``near``, or one unit almost contained
 in the other), ``paraphrase`` (the same facts and names, reworded: the mean of surface and content
 at least ``paraphrase``, with at least ``min_shared_terms`` shared content terms of which at least
 ``min_shared_facts`` are not names: two sentences about the same people that tell different facts
@@ -60,6 +61,7 @@ class Thresholds:
     paraphrase: float = 0.29
     min_shared_terms: int = 4
     min_shared_facts: int = 2
+    min_tokens: int = 5
 
     def __post_init__(self) -> None:
         for name in ("near", "containment", "paraphrase"):
@@ -173,6 +175,8 @@ def score_units(
     b_norms = later.tokens.norms[b_first:b_stop]
     a_terms, b_terms = terms or (unit_terms(earlier, earlier_unit), unit_terms(later, later_unit))
     content, shared, facts = _content(a_terms, b_terms)
+    if min(len(a_norms), len(b_norms)) < thresholds.min_tokens:
+        return UnitScore(None, 0.0, content, shared)
     if a_norms == b_norms:
         return UnitScore("exact", 1.0, content, shared)
     surface = Indel.normalized_similarity(a_norms, b_norms)
