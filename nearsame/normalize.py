@@ -125,25 +125,27 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
     ends: list[int] = []
     norms: list[str] = []
     stop = len(text) if end is None else end
+    fold_other = _fold_non_ascii
     for match in _TOKEN_RE.finditer(text, start, stop):
         kind = match.lastindex
-        s, e = match.span()
         word = match.group()
+        s = match.start()
         if kind == 4:
-            elided = _ELISION_RE.match(word)
-            if elided is not None and elided.end() < len(word):
+            if ("'" in word or "\u2019" in word or "\u02bc" in word) and (
+                elided := _ELISION_RE.match(word)
+            ):
                 cut = s + elided.end()
                 starts.append(s)
                 ends.append(cut)
-                norms.append(fold(elided.group()).replace("\u2019", "'"))
+                norms.append(fold(elided.group()))
                 s, word = cut, word[elided.end() :]
-            norm = fold(word)
+            norm = word.lower() if word.isascii() else fold_other(word)
         elif kind == 3:
             norm = fold(word)
         else:
             norm = _fold_number(word, decimal=kind == 2)
         starts.append(s)
-        ends.append(e)
+        ends.append(match.end())
         norms.append(norm)
     return Tokens(tuple(starts), tuple(ends), tuple(norms))
 
