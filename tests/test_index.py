@@ -186,3 +186,12 @@ def test_the_readme_ingestion_example_runs(
     assert f"{earlier.id} paraphrase" in capsys.readouterr().out
     with open_index("news.db") as index:
         assert "afp-2025-0117" in index
+
+
+def test_a_stored_analysis_reads_back_as_the_analysis_of_the_text() -> None:
+    from nearsame.analyze import analyze
+    from nearsame.index.check import pack_analysis, unpack_analysis
+
+    earlier, _ = seeds()
+    analysis = analyze(earlier)
+    assert unpack_analysis(pack_analysis(analysis), earlier) == analysis

@@ -36,23 +36,23 @@ __all__ = [
 ]
 
 
-def _store(uri: str, max_bucket: int, create: bool) -> Store:
+def _store(uri: str, create: bool) -> Store:
     scheme = urlsplit(uri).scheme if "://" in uri else ""
     if scheme == "memory":
         from nearsame.index.memory import MemoryStore
 
-        return MemoryStore(max_bucket=max_bucket)
+        return MemoryStore()
     if scheme in ("redis", "rediss", "unix"):
         from nearsame.index.redis import RedisStore
 
-        return RedisStore(uri, max_bucket=max_bucket)
+        return RedisStore(uri)
     if scheme in ("", "file", "sqlite"):
         path = uri.split("://", 1)[1] if scheme else uri
         from nearsame.index.sqlite import SQLiteStore
 
         if not create and not Path(path).expanduser().exists():
             raise IndexStoreError(f"{uri}: no index here (create it with `index add`)")
-        return SQLiteStore(Path(path).expanduser(), max_bucket=max_bucket)
+        return SQLiteStore(Path(path).expanduser())
     raise IndexStoreError(
         f"{uri}: unknown kind of index {scheme!r}; use a file path, redis://host:port/db or memory://"
     )
@@ -70,7 +70,7 @@ def open_index(
     """
     location = str(uri)
     base = params or Params()
-    store = _store(location, base.max_bucket, create)
+    store = _store(location, create)
     try:
         stored = store.read_params()
         if stored is None:

@@ -1,9 +1,9 @@
 """What every index backend provides (`Store`), and the frozen results an index hands back.
 
-A store knows nothing about text analysis: it keeps documents (text, metadata, signatures) and a
-table of LSH band keys ``key -> (document number, unit)``, caps each key's bucket at
-``max_bucket`` entries (a key shared by more units is *crowded*: site furniture or words every
-article uses, no use as a candidate), and offers an exclusive section in which a check and an add
+A store knows nothing about text analysis: it keeps documents (text, metadata, signatures, a packed
+analysis) and a table of LSH band keys ``key -> (document number, unit)``, caps each key's bucket
+(a key shared by more units is *crowded*: site furniture or words every article uses, no use as a
+candidate), and offers an exclusive section in which a check and an add
 happen as one step. `nearsame.index.core.Index` does the rest, the same way for every backend.
 """
 
@@ -26,6 +26,7 @@ from nearsame.verify import Kind
 __all__ = [
     "CHECK_SCHEMA",
     "Decision",
+    "Entry",
     "IdConflictError",
     "IndexStats",
     "MatchedDocument",
@@ -55,11 +56,26 @@ class IdConflictError(IndexStoreError):
 
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
-    """One indexed document: its number in the store, the document, and its signatures (raw)."""
+    """One indexed document: its number in the store, the document, its signatures and its
+    analysis (packed bytes; an empty analysis means "analyse the text again")."""
 
     num: int
     document: Document
     signatures: bytes
+    analysis: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One document to store, with its band keys: ``keys[i]`` belongs to unit ``units[i]``
+    (``-1`` for the whole document), and its bucket holds at most ``limits[i]`` entries."""
+
+    document: Document
+    signatures: bytes
+    analysis: bytes
+    keys: Keys
+    units: npt.NDArray[np.int64]
+    limits: npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +238,7 @@ class Store(ABC):
         """The stored document with id ``doc_id``, if any."""
 
     @abstractmethod
-    def insert(
-        self, entries: Sequence[tuple[Document, bytes, Keys, npt.NDArray[np.int64]]]
-    ) -> None:
+    def insert(self, entries: Sequence[Entry]) -> None:
         """Store documents with their signatures and their band keys and units, atomically.
 
         Must be called inside `exclusive`; ids are known to be new.

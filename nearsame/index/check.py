@@ -11,6 +11,8 @@ compares, so that a check against one indexed document answers what ``nearsame c
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,24 +28,31 @@ from nearsame.candidates import Banding, band_keys
 from nearsame.document import Document
 from nearsame.engine import Params
 from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
+from nearsame.normalize import Tokens
+from nearsame.segment import Paragraph, Sentence
 from nearsame.sketch import DocumentSketch, SketchParams, sketch
 from nearsame.verify import KINDS, TermStats, document_similarity, score_units, unit_terms
 
 __all__ = [
+    "CONTENT_BUCKET",
     "FORMAT",
     "Candidates",
     "Prepared",
+    "bucket_limits",
     "find_candidates",
     "match_documents",
+    "pack_analysis",
     "pack_signatures",
     "prepare",
     "reanalyze",
     "stored_params",
+    "unpack_analysis",
     "unpack_keys",
     "unpack_signatures",
 ]
 
 FORMAT = 1
+CONTENT_BUCKET = 32
 VERBATIM, CONTENT, DOCUMENT = 0, 1, 2
 _SALTS = (np.uint64(0), np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7))
 _SKETCH_FIELDS = ("num_perm", "content_num_perm", "doc_num_perm", "shingle", "doc_shingle", "seed")
@@ -62,7 +71,7 @@ def stored_params(params: Params) -> dict[str, Any]:
         "content_lsh": params.content_lsh,
         "document_lsh": params.document_lsh,
         "min_words": params.min_words,
-        "max_bucket": params.max_bucket,
+        "bucket_limits": list(bucket_limits(params)),
     }
 
 
@@ -77,8 +86,19 @@ def params_from_stored(stored: Mapping[str, Any], base: Params) -> Params:
         content_lsh=stored["content_lsh"],
         document_lsh=stored["document_lsh"],
         min_words=stored["min_words"],
-        max_bucket=stored["max_bucket"],
+        max_bucket=stored["bucket_limits"][VERBATIM],
     )
+
+
+def bucket_limits(params: Params) -> tuple[int, int, int]:
+    """How many units one band key may hold, per channel, before it is crowded.
+
+    Verbatim and whole-document keys as in the engine (``max_bucket``, and at least 1,000 for
+    whole documents: a wire story republished by hundreds of outlets is still a duplicate).
+    Content keys of two-row bands hold pairs of content words; in an index of many thousands of
+    articles the common pairs fill up fast and say little, so they stop at ``CONTENT_BUCKET``.
+    """
+    return params.max_bucket, CONTENT_BUCKET, max(params.max_bucket, 1000)
 
 
 def _bandings(params: Params) -> tuple[Banding, Banding, Banding]:
@@ -203,6 +223,39 @@ def _estimates(
     return found
 
 
+def pack_analysis(analysis: Analysis) -> bytes:
+    """What verifying against a stored document needs from its analysis, compressed (no pickle).
+
+    Reading it back costs a small fraction of analysing the text again.
+    """
+    tokens = analysis.tokens
+    record = {
+        "language": analysis.language,
+        "starts": tokens.starts,
+        "ends": tokens.ends,
+        "norms": tokens.norms,
+        "terms": analysis.terms,
+        "paragraphs": [(p.index, p.start, p.end) for p in analysis.paragraphs],
+        "sentences": [(s.index, s.paragraph, s.start, s.end, s.words) for s in analysis.sentences],
+        "sentence_tokens": analysis.sentence_tokens,
+    }
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def unpack_analysis(blob: bytes, document: Document) -> Analysis:
+    """The `Analysis` `pack_analysis` stored, for ``document``."""
+    record = json.loads(zlib.decompress(blob))
+    return Analysis(
+        document=document,
+        language=record["language"],
+        tokens=Tokens(tuple(record["starts"]), tuple(record["ends"]), tuple(record["norms"])),
+        terms=tuple(record["terms"]),
+        paragraphs=tuple(Paragraph(*p) for p in record["paragraphs"]),
+        sentences=tuple(Sentence(*s) for s in record["sentences"]),
+        sentence_tokens=tuple((first, stop) for first, stop in record["sentence_tokens"]),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Candidates:
     """What the band keys propose, by indexed document number.
@@ -261,39 +314,55 @@ class Candidates:
 
 
 def find_candidates(
-    prepared: Prepared, keys: Keys, nums: Ints, units: Ints, crowded: frozenset[int], exclude: int
+    prepared: Prepared,
+    keys: Keys,
+    nums: Ints,
+    units: Ints,
+    crowded: frozenset[int],
+    *,
+    exclude: int,
+    limit: int,
 ) -> Candidates:
-    """Group the entries found under ``prepared``'s keys by indexed document."""
-    mine: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for key, unit, channel in zip(
-        prepared.keys.tolist(), prepared.units.tolist(), prepared.channels.tolist(), strict=True
-    ):
-        mine[key].append((channel, unit))
+    """Group the entries found under ``prepared``'s keys by indexed document.
+
+    Only the ``limit`` documents sharing the most unit keys (and every document whose whole
+    fingerprint is close) keep their unit pairs: the rest would not be verified anyway.
+    """
+    order = np.argsort(prepared.keys, kind="stable")
+    my_keys = prepared.keys[order]
+    left = np.searchsorted(my_keys, keys, "left")
+    right = np.searchsorted(my_keys, keys, "right")
+    counts = np.where(nums != exclude, right - left, 0)
+    rows = np.repeat(np.arange(len(keys)), counts)
+    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    mine = order[left[rows] + offsets]
+    their_nums, their_units = nums[rows], units[rows]
+    my_units, my_channels = prepared.units[mine], prepared.channels[mine]
+    whole_rows = my_channels == DOCUMENT
+    whole = frozenset(np.unique(their_nums[whole_rows]).tolist())
+    docs, hits = np.unique(their_nums[~whole_rows], return_counts=True)
+    ranked = sorted(zip(docs.tolist(), hits.tolist(), strict=True),
+                    key=lambda d: (d[0] not in whole, -d[1], d[0]))  # fmt: skip
+    chosen = np.asarray([num for num, _ in ranked[:limit]] + sorted(whole), dtype=np.int64)
+    wanted = ~whole_rows & np.isin(their_nums, chosen)
     pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    hits: dict[int, int] = defaultdict(int)
-    whole: set[int] = set()
-    for key, num, unit in zip(keys.tolist(), nums.tolist(), units.tolist(), strict=True):
-        if num == exclude:
-            continue
-        for channel, my_unit in mine.get(key, ()):
-            if channel == DOCUMENT:
-                whole.add(num)
-            else:
-                pairs[num].add((unit, my_unit))
-                hits[num] += 1
-    crowded_units = {
-        unit for key in crowded for channel, unit in mine.get(key, ()) if channel == VERBATIM
-    }
+    for num, their, my in zip(their_nums[wanted].tolist(), their_units[wanted].tolist(),
+                              my_units[wanted].tolist(), strict=True):  # fmt: skip
+        pairs[num].add((their, my))
+    is_crowded = np.isin(prepared.keys, np.fromiter(crowded, dtype=np.int64, count=len(crowded)))
+    crowded_units = prepared.units[is_crowded & (prepared.channels == VERBATIM)]
     return Candidates(
         {num: frozenset(found) for num, found in pairs.items()},
-        frozenset(whole),
-        frozenset(crowded_units),
-        dict(hits),
+        whole,
+        frozenset(crowded_units.tolist()),
+        dict(ranked[:limit]),
     )
 
 
 def reanalyze(stored: StoredDocument, params: Params) -> Analysis:
-    """The analysis of a stored document (its language was recorded when it was added)."""
+    """The analysis of a stored document: the one stored, or the text analysed again."""
+    if stored.analysis:
+        return unpack_analysis(stored.analysis, stored.document)
     return analyze(stored.document, min_words=params.min_words)
 
 
@@ -324,13 +393,17 @@ def match_documents(
     found: list[MatchedDocument] = []
     for stored, earlier in indexed:
         matches = []
+        their_terms: dict[int, dict[str, float]] = {}
         for their_unit, my_unit in sorted(candidates.pairs.get(stored.num, ())):
             terms = my_terms.get(my_unit)
             if terms is None:
                 terms = my_terms[my_unit] = unit_terms(later, my_unit)
+            theirs = their_terms.get(their_unit)
+            if theirs is None:
+                theirs = their_terms[their_unit] = unit_terms(earlier, their_unit)
             result = score_units(
                 earlier, their_unit, later, my_unit, stats=stats, thresholds=params.thresholds,
-                terms=(unit_terms(earlier, their_unit), terms),
+                terms=(theirs, terms),
             )  # fmt: skip
             if result.kind is not None:
                 matches.append(UnitMatch(their_unit, my_unit, result))

@@ -7,17 +7,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from types import TracebackType
 
+import numpy as np
+
 from nearsame.analyze import Analysis
 from nearsame.document import Document
 from nearsame.engine import Params
 from nearsame.errors import IndexStoreError
-from nearsame.index.base import Decision, IdConflictError, IndexStats, Status, Store, StoredDocument
+from nearsame.index.base import (
+    Decision,
+    Entry,
+    IdConflictError,
+    IndexStats,
+    Status,
+    Store,
+    StoredDocument,
+)
 from nearsame.index.check import (
-    Ints,
-    Keys,
     Prepared,
+    bucket_limits,
     find_candidates,
     match_documents,
+    pack_analysis,
     pack_signatures,
     prepare,
     reanalyze,
@@ -163,9 +173,16 @@ class Index:
             raise IdConflictError(document.id)
         return False
 
-    @staticmethod
-    def _entry(prepared: Prepared) -> tuple[Document, bytes, Keys, Ints]:
-        return (prepared.document, pack_signatures(prepared.sketch), prepared.keys, prepared.units)
+    def _entry(self, prepared: Prepared) -> Entry:
+        limits = np.asarray(bucket_limits(self.params), dtype=np.int64)[prepared.channels]
+        return Entry(
+            document=prepared.document,
+            signatures=pack_signatures(prepared.sketch),
+            analysis=pack_analysis(prepared.analysis),
+            keys=prepared.keys,
+            units=prepared.units,
+            limits=limits,
+        )
 
     def _decide(self, prepared: Prepared, params: Params, *, added: bool) -> Decision:
         document = prepared.document
@@ -173,7 +190,7 @@ class Index:
         own = self._store.find(document.id)
         candidates = find_candidates(
             prepared, postings.keys, postings.nums, postings.units, postings.crowded,
-            exclude=own.num if own else -1,
+            exclude=own.num if own else -1, limit=self.max_lookup,
         )  # fmt: skip
         stored = self._documents(candidates.ranked(self.max_lookup))
         candidates, nums = candidates.screened(prepared, stored, params, self.max_candidates)

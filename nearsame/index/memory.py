@@ -16,6 +16,6 @@ class MemoryStore(SQLiteStore):
 
     backend = "memory"
 
-    def __init__(self, *, max_bucket: int) -> None:
-        super().__init__(":memory:", max_bucket=max_bucket, synchronous="OFF")
+    def __init__(self) -> None:
+        super().__init__(":memory:", synchronous="OFF")
         self.location = "memory://"

@@ -9,7 +9,7 @@ band. Here:
 * ``PREFIX:doc:NUM`` a hash per document (text, metadata, signatures as raw bytes), and
   ``PREFIX:ids`` the map from ids to numbers;
 * ``PREFIX:b:KEY`` the entries under one band key, packed little-endian ``(num, unit)`` pairs
-  (``int32`` each) appended with ``APPEND``; ``PREFIX:crowded`` the keys over ``max_bucket``;
+  (``int32`` each) appended with ``APPEND``; ``PREFIX:crowded`` the keys over their limit;
 * nothing is pickled: every value is JSON, text, or packed integers;
 * a check reads every band key of a document in one pipelined round trip.
 
@@ -28,21 +28,20 @@ from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import numpy as np
-import numpy.typing as npt
 import redis
 from redis.lock import Lock
 
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
-from nearsame.index.base import Keys, Postings, Store, StoredDocument
+from nearsame.index.base import Entry, Keys, Postings, Store, StoredDocument
 
 __all__ = ["RedisStore"]
 
 _ENTRY = np.dtype([("num", "<i4"), ("unit", "<i4")])
 _FIELDS = ("id", "text", "title", "date", "source", "url", "path", "language")
 
-# KEYS: lock, ids, doc hash, crowded. ARGV: token, id, num, max bytes per bucket, prefix,
-# then the document's fields as name/value pairs up to "--", then band key / entry pairs.
+# KEYS: lock, ids, doc hash, crowded. ARGV: token, id, num, (unused), prefix, then the document's
+# fields as name/value pairs up to "--", then (band key, packed entry, bucket limit in bytes) triples.
 _ADD = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('NEARSAME_LOCK the index lock was lost before the add')
@@ -58,17 +57,16 @@ while ARGV[i] ~= '--' do
   i = i + 2
 end
 i = i + 1
-local limit = tonumber(ARGV[4])
 while i <= #ARGV do
   local key = ARGV[i]
   if redis.call('SISMEMBER', KEYS[4], key) == 0 then
     local bucket = ARGV[5] .. ':b:' .. key
-    if redis.call('APPEND', bucket, ARGV[i + 1]) > limit then
+    if redis.call('APPEND', bucket, ARGV[i + 1]) > tonumber(ARGV[i + 2]) then
       redis.call('SADD', KEYS[4], key)
       redis.call('DEL', bucket)
     end
   end
-  i = i + 2
+  i = i + 3
 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 1
@@ -95,10 +93,9 @@ class RedisStore(Store):
 
     backend = "redis"
 
-    def __init__(self, uri: str, *, max_bucket: int, lease: float = 60.0) -> None:
+    def __init__(self, uri: str, *, lease: float = 60.0) -> None:
         url, self.prefix = _parse(uri)
         self.location = uri
-        self.max_bucket = max_bucket
         self._lease = lease
         self._lock: Lock | None = None
         try:
@@ -193,7 +190,10 @@ class RedisStore(Store):
             language=text.get("language"), body_start=int(fields[b"body_start"]),
             metadata=json.loads(fields[b"metadata"]),
         )  # fmt: skip
-        return StoredDocument(num=num, document=document, signatures=fields[b"signatures"])
+        return StoredDocument(
+            num=num, document=document, signatures=fields[b"signatures"],
+            analysis=fields.get(b"analysis", b""),
+        )  # fmt: skip
 
     def find(self, doc_id: str) -> StoredDocument | None:
         with self._errors():
@@ -203,41 +203,33 @@ class RedisStore(Store):
         found = self.documents([int(num)])
         return found[0] if found else None
 
-    def insert(
-        self, entries: Sequence[tuple[Document, bytes, Keys, npt.NDArray[np.int64]]]
-    ) -> None:
+    def insert(self, entries: Sequence[Entry]) -> None:
         if self._lock is None:
             raise IndexStoreError("RedisStore.insert must be called inside exclusive()")
         token = self._lock.local.token
-        for document, signatures, keys, units in entries:
+        for entry in entries:
             with self._errors():
                 num = int(self._r.incr(self._key("seq")))
-                self._insert_one(token, num, document, signatures, keys, units)
+                self._insert_one(token, num, entry)
 
-    def _insert_one(
-        self, token: Any, num: int, document: Document, signatures: bytes, keys: Keys, units: Keys
-    ) -> None:
+    def _insert_one(self, token: Any, num: int, entry: Entry) -> None:
+        document = entry.document
         fields: list[Any] = []
         for name in _FIELDS:
             value = getattr(document, name)
             if value is not None:
                 fields += [name, value]
         fields += ["body_start", document.body_start, "metadata", json.dumps(dict(document.metadata)),
-                   "signatures", signatures, "--"]  # fmt: skip
-        pairs = sorted(set(zip(keys.tolist(), units.tolist(), strict=True)))
+                   "signatures", entry.signatures, "analysis", entry.analysis, "--"]  # fmt: skip
+        triples = sorted(
+            set(zip(entry.keys.tolist(), entry.units.tolist(), entry.limits.tolist(), strict=True))
+        )
         bands: list[Any] = []
-        for key, unit in pairs:
-            bands += [key, np.array([(num, unit)], dtype=_ENTRY).tobytes()]
+        for key, unit, limit in triples:
+            bands += [key, np.array([(num, unit)], dtype=_ENTRY).tobytes(), _ENTRY.itemsize * limit]
+        keys = [self._key("lock"), self._key("ids"), self._key("doc", num), self._key("crowded")]
         try:
-            self._add(
-                keys=[
-                    self._key("lock"),
-                    self._key("ids"),
-                    self._key("doc", num),
-                    self._key("crowded"),
-                ],
-                args=[token, document.id, num, 8 * self.max_bucket, self.prefix, *fields, *bands],
-            )
+            self._add(keys=keys, args=[token, document.id, num, 0, self.prefix, *fields, *bands])
         except redis.ResponseError as error:
             if "NEARSAME_EXISTS" in str(error):
                 raise IndexStoreError(

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
-from nearsame.index.base import Keys, Postings, Store, StoredDocument
+from nearsame.index.base import Entry, Keys, Postings, Store, StoredDocument
 
 __all__ = ["SQLiteStore"]
 
@@ -36,7 +35,8 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT, date TEXT, source TEXT, url TEXT, path TEXT, language TEXT,
     body_start INTEGER NOT NULL,
     metadata TEXT NOT NULL,
-    signatures BLOB NOT NULL
+    signatures BLOB NOT NULL,
+    analysis BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS bands (
     key INTEGER NOT NULL, num INTEGER NOT NULL, unit INTEGER NOT NULL,
@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS bands (
 CREATE TABLE IF NOT EXISTS crowded (key INTEGER PRIMARY KEY);
 """
 _COLUMNS = (
-    "num, id, text, title, date, source, url, path, language, body_start, metadata, signatures"
+    "num, id, text, title, date, source, url, path, language, body_start, metadata, signatures,"
+    " analysis"
 )
 
 
@@ -59,12 +60,12 @@ def _marks(count: int) -> str:
 
 
 def _row_document(row: Sequence[Any]) -> StoredDocument:
-    num, doc_id, text, title, date, source, url, path, language, body_start, metadata, sig = row
+    num, doc_id, text, title, date, source, url, path, language, body_start, metadata, sig, an = row
     document = Document(
         id=doc_id, text=text, title=title, date=date, source=source, url=url, path=path,
         language=language, body_start=body_start, metadata=json.loads(metadata),
     )  # fmt: skip
-    return StoredDocument(num=num, document=document, signatures=bytes(sig))
+    return StoredDocument(num=num, document=document, signatures=bytes(sig), analysis=bytes(an))
 
 
 class SQLiteStore(Store):
@@ -76,12 +77,10 @@ class SQLiteStore(Store):
         self,
         path: str | Path,
         *,
-        max_bucket: int,
         synchronous: str = "FULL",
         timeout: float = 60.0,
     ) -> None:
         self.location = str(path)
-        self.max_bucket = max_bucket
         self._path = None if str(path) == ":memory:" else Path(path)
         if self._path is not None and not self._path.parent.is_dir():
             raise IndexStoreError(f"{path}: cannot create an index here: no such folder")
@@ -153,19 +152,20 @@ class SQLiteStore(Store):
         rows = self._run(f"SELECT {_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         return _row_document(rows[0]) if rows else None
 
-    def insert(
-        self, entries: Sequence[tuple[Document, bytes, Keys, npt.NDArray[np.int64]]]
-    ) -> None:
+    def insert(self, entries: Sequence[Entry]) -> None:
         bands: list[tuple[int, int, int]] = []
-        for document, signatures, keys, units in entries:
+        limits: dict[int, int] = {}
+        for entry in entries:
+            document = entry.document
             cursor = self._db.cursor()
             try:
                 cursor.execute(
                     "INSERT INTO documents (id, text, title, date, source, url, path, language,"
-                    " body_start, metadata, signatures) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    " body_start, metadata, signatures, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (document.id, document.text, document.title, document.date, document.source,
                      document.url, document.path, document.language, document.body_start,
-                     json.dumps(dict(document.metadata), ensure_ascii=False), signatures),
+                     json.dumps(dict(document.metadata), ensure_ascii=False), entry.signatures,
+                     entry.analysis),
                 )  # fmt: skip
             except sqlite3.Error as error:
                 raise IndexStoreError(
@@ -174,11 +174,13 @@ class SQLiteStore(Store):
             finally:
                 cursor.close()
             num = int(cursor.lastrowid or 0)
-            bands += zip(keys.tolist(), [num] * len(keys), units.tolist(), strict=True)
-        self._insert_bands(bands)
+            keys = entry.keys.tolist()
+            bands += zip(keys, [num] * len(keys), entry.units.tolist(), strict=True)
+            limits.update(zip(keys, entry.limits.tolist(), strict=True))
+        self._insert_bands(bands, limits)
 
-    def _insert_bands(self, bands: list[tuple[int, int, int]]) -> None:
-        keys = sorted({key for key, _, _ in bands})
+    def _insert_bands(self, bands: list[tuple[int, int, int]], limits: dict[int, int]) -> None:
+        keys = sorted(limits)
         crowded: set[int] = set()
         for chunk in _chunks(keys):
             sql = f"SELECT key FROM crowded WHERE key IN ({_marks(len(chunk))})"
@@ -190,16 +192,14 @@ class SQLiteStore(Store):
             )
         except sqlite3.Error as error:
             raise IndexStoreError(f"{self.location}: {error}") from error
+        smallest = min(limits.values(), default=0)
         full: list[int] = []
         for chunk in _chunks([key for key in keys if key not in crowded]):
-            full += (
-                key
-                for (key,) in self._run(
-                    f"SELECT key FROM bands WHERE key IN ({_marks(len(chunk))}) GROUP BY key"
-                    " HAVING count(*) > ?",
-                    [*chunk, self.max_bucket],
-                )
+            sql = (
+                f"SELECT key, count(*) FROM bands WHERE key IN ({_marks(len(chunk))})"
+                " GROUP BY key HAVING count(*) > ?"
             )
+            full += (key for key, n in self._run(sql, [*chunk, smallest]) if n > limits[key])
         for key in full:
             self._run("INSERT OR IGNORE INTO crowded (key) VALUES (?)", (key,))
             self._run("DELETE FROM bands WHERE key = ?", (key,))
