@@ -307,8 +307,10 @@ class Candidates:
                 pairs[doc.num] = frozenset(p for p, k in zip(found, keep, strict=True) if k)
                 strength[doc.num] = float(np.maximum(verbatim, content)[keep].sum())
         screened = Candidates(pairs, self.whole, self.crowded)
+        read = {doc.num for doc in stored}
         order = sorted(
-            set(pairs) | self.whole, key=lambda n: (n not in self.whole, -strength.get(n, 0.0), n)
+            (set(pairs) | self.whole) & read,
+            key=lambda n: (n not in self.whole, -strength.get(n, 0.0), n),
         )
         return screened, order[:limit]
 
