@@ -5,9 +5,10 @@
 Reads ``src/``, ``susp/`` and the category folders ``0N-*/`` (each with a ``pairs`` file and the
 gold XML of its pairs), or a top-level ``pairs`` file alone. The source document is the earlier one,
 the suspicious document the later one. For each pair, nearsame's matches become PAN detections
-(adjacent matches merged, see `merge`), written as ``<susp>-<src>.xml`` into ``--out``. When gold
-XML is present, prints plagdet, precision, recall and granularity overall and per category, beside a
-baseline computed in the same run: the engine's raw matches, not merged.
+(adjacent matches merged, see `merge`; extended by sentence seeds, see `extend`; summaries added, see
+`summarize`), written as ``<susp>-<src>.xml`` into ``--out``. When gold XML is present, prints
+plagdet, precision, recall and granularity overall and per category, beside two baselines computed
+in the same run: the engine's raw matches (``raw``) and the matches merged only (``merged``).
 """
 
 from __future__ import annotations
@@ -17,20 +18,38 @@ import os
 import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from multiprocessing import Pool
 from pathlib import Path
 
+import numpy as np
+
 from bench.pan_measure import Annotation, Scores, evaluate, read_annotations, write_detections
+from nearsame.analyze import Analysis, analyze
 from nearsame.document import Document
 from nearsame.engine import Params, compare
 from nearsame.profiles import PROFILES, profile
 from nearsame.report import Match
 
-__all__ = ["Merge", "Pair", "detect", "discover", "main", "merge", "stratified"]
+__all__ = [
+    "Found",
+    "Merge",
+    "Pair",
+    "Seeding",
+    "Summary",
+    "detect",
+    "detections",
+    "discover",
+    "extend",
+    "main",
+    "merge",
+    "sentence_seeds",
+    "stratified",
+    "summarize",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +66,36 @@ class Pair:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """When a short suspicious passage condenses a long stretch of the source (summary obfuscation).
+
+    Seeds and matches scoring at least ``min_score`` group by their suspicious side alone (gaps up
+    to ``gap`` characters, a group spanning at most ``max_length``). A group with at least
+    ``min_units`` distinct suspicious spans whose source side, first to last, is ``ratio`` times
+    longer than its suspicious side becomes one detection, unless a detection already there
+    (source side under ``block_ratio`` times its suspicious side, suspicious side at least
+    ``block_cover`` of the group's) says the passage is copied, not summarised.
+    """
+
+    min_score: float = 0.3
+    gap: int = 300
+    max_length: int = 1500
+    ratio: float = 5.0
+    min_units: int = 5
+    block_ratio: float = 2.5
+    block_cover: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
 class Merge:
     """How matches become detections (the "extension" step of the best PAN systems).
 
     Two matches join one detection when the gap between them is at most ``this_gap`` characters in
     the suspicious document and ``source_gap`` in the source. A detection shorter than
     ``min_length`` characters on both sides is dropped, and so is one made of fewer than
-    ``min_units`` matched units none of which scores ``min_score``.
+    ``min_units`` matched units none of which scores ``min_score``. Then sentence seeds scoring at
+    least ``seed_score`` extend a detection they touch within ``seed_gap`` characters on both sides;
+    ``summary`` settings add detections for summaries (see `Summary`).
     """
 
     this_gap: int = 0
@@ -61,12 +103,30 @@ class Merge:
     min_length: int = 0
     min_units: int = 1
     min_score: float = 0.0
+    seed_score: float = 2.0
+    seed_gap: int = 0
+    summary: Summary | None = None
+
+    @property
+    def seeding(self) -> Seeding | None:
+        """The sentence seeds this merge needs (none when it uses neither extension nor summaries)."""
+        floor = min(self.seed_score, self.summary.min_score if self.summary else 2.0)
+        return Seeding(cosine=floor, dice=floor) if floor <= 1.0 else None
 
 
 #: The adapter's settings per profile (the engine's are in `nearsame.profiles`).
 MERGES = {
     "news": Merge(),
-    "pan": Merge(this_gap=800, source_gap=1600, min_length=150, min_units=3, min_score=0.4),
+    "pan": Merge(
+        this_gap=800,
+        source_gap=1600,
+        min_length=150,
+        min_units=3,
+        min_score=0.4,
+        seed_score=0.4,
+        seed_gap=150,
+        summary=Summary(),
+    ),
 }
 
 Span4 = tuple[int, int, int, int]
@@ -147,6 +207,83 @@ def _drop_nested(spans: list[Span4]) -> list[Span4]:
     return sorted(kept)
 
 
+def detections(found: Sequence[Found], settings: Merge) -> list[Span4]:
+    """The detections of one pair: merged matches extended by seeds, plus summaries."""
+    matches = [f for f in found if f.kind != "seed"]
+    seeds = [f for f in found if f.kind == "seed"]
+    merged = merge(matches, settings)
+    extended = extend(
+        merged, [s for s in seeds if s.score >= settings.seed_score], settings.seed_gap
+    )
+    if settings.summary is None:
+        return extended
+    candidates = [f for f in found if f.kind != "seed" or f.score >= settings.summary.min_score]
+    summaries = [
+        s
+        for s in summarize(candidates, settings.summary)
+        if not _copied(s, extended, settings.summary)
+    ]
+    kept = [d for d in extended if not any(s[0] <= d[0] and d[1] <= s[1] for s in summaries)]
+    return sorted(kept + summaries)
+
+
+def extend(spans: Sequence[Span4], seeds: Sequence[Found], gap: int) -> list[Span4]:
+    """``spans`` grown by every seed within ``gap`` characters of one on both sides, repeatedly."""
+    grown = [list(span) for span in spans]
+    left = list(seeds)
+    changed = True
+    while changed and left:
+        changed = False
+        for seed in list(left):
+            a, b, c, d = seed.trimmed
+            for span in grown:
+                if (
+                    a - span[1] <= gap
+                    and span[0] - b <= gap
+                    and c - span[3] <= gap
+                    and span[2] - d <= gap
+                ):
+                    span[:] = [min(span[0], a), max(span[1], b), min(span[2], c), max(span[3], d)]
+                    left.remove(seed)
+                    changed = True
+                    break
+    return [(a, b, c, d) for a, b, c, d in grown]
+
+
+def summarize(found: Sequence[Found], settings: Summary) -> list[Span4]:
+    """Detections for short suspicious passages whose seeds spread over a long stretch of source."""
+    groups: list[list[Found]] = []
+    for item in sorted(found, key=lambda f: f.trimmed):
+        if (
+            groups
+            and item.trimmed[0] - max(f.trimmed[1] for f in groups[-1]) <= settings.gap
+            and item.trimmed[0] - groups[-1][0].trimmed[0] <= settings.max_length
+        ):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    spans = []
+    for group in groups:
+        a, b = min(f.trimmed[0] for f in group), max(f.trimmed[1] for f in group)
+        c, d = min(f.trimmed[2] for f in group), max(f.trimmed[3] for f in group)
+        units = len({f.trimmed[:2] for f in group})
+        if units >= settings.min_units and d - c >= settings.ratio * (b - a):
+            spans.append((a, b, c, d))
+    return spans
+
+
+def _copied(summary: Span4, spans: Sequence[Span4], settings: Summary) -> bool:
+    """Whether a detection of similar length on both sides covers much of ``summary``."""
+    a, b = summary[:2]
+    return any(
+        s[0] < b
+        and a < s[1]
+        and s[3] - s[2] < settings.block_ratio * (s[1] - s[0])
+        and s[1] - s[0] >= settings.block_cover * (b - a)
+        for s in spans
+    )
+
+
 @cache
 def _text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
@@ -186,6 +323,74 @@ def trim(match: Match) -> Span4:
 
 
 @dataclass(frozen=True, slots=True)
+class Seeding:
+    """Which sentence pairs seed a detection besides the engine's matches (Sanchez-Perez et al.).
+
+    A pair seeds when the cosine of its tf-idf vectors of content terms (idf over the sentences of
+    both documents) reaches ``cosine`` and the Dice overlap of its term sets reaches ``dice``; its
+    score is the smaller of the two.
+    """
+
+    cosine: float = 0.33
+    dice: float = 0.33
+
+
+def sentence_seeds(src: Analysis, susp: Analysis, settings: Seeding) -> list[Found]:
+    """Sentence pairs of ``src`` and ``susp`` similar enough to seed a detection."""
+    src_bags, susp_bags = _bags(src), _bags(susp)
+    shared = (
+        sorted(set().union(*src_bags) & set().union(*susp_bags)) if src_bags and susp_bags else []
+    )
+    if not shared:
+        return []
+    bags = src_bags + susp_bags
+    frequency: dict[str, int] = defaultdict(int)
+    for bag in bags:
+        for term in bag:
+            frequency[term] += 1
+    idf = {t: float(np.log(len(bags) / f)) for t, f in frequency.items()}
+    column = {t: i for i, t in enumerate(shared)}
+    src_w, src_n, src_b = _vectors(src_bags, column, idf)
+    susp_w, susp_n, susp_b = _vectors(susp_bags, column, idf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cosine = (susp_w @ src_w.T) / np.outer(susp_n, src_n)
+        sizes = np.array([len(b) for b in susp_bags])[:, None] + np.array(
+            [len(b) for b in src_bags]
+        )
+        dice = 2 * (susp_b @ src_b.T) / sizes
+    hits = np.argwhere(
+        (np.nan_to_num(cosine) >= settings.cosine) & (np.nan_to_num(dice) >= settings.dice)
+    )
+    seeds = []
+    for i, j in hits.tolist():
+        a, b = susp.sentences[i], src.sentences[j]
+        span = (a.start, a.end, b.start, b.end)
+        seeds.append(Found(span, span, "seed", float(min(cosine[i, j], dice[i, j])), 1))
+    return seeds
+
+
+def _bags(analysis: Analysis) -> list[Counter[str]]:
+    return [
+        Counter(t for t in analysis.terms[first:stop] if t is not None)
+        for first, stop in analysis.sentence_tokens
+    ]
+
+
+def _vectors(
+    bags: Sequence[Counter[str]], column: dict[str, int], idf: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per sentence: tf-idf over the shared terms, the norm of the full tf-idf vector, term presence."""
+    weights = np.zeros((len(bags), len(column)))
+    norms = np.zeros(len(bags))
+    for row, bag in enumerate(bags):
+        norms[row] = np.sqrt(sum((n * idf[t]) ** 2 for t, n in bag.items()))
+        for term, count in bag.items():
+            if term in column:
+                weights[row, column[term]] = count * idf[term]
+    return weights, norms, (weights > 0).astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
 class Found:
     """One engine match: its spans as reported, trimmed to the words kept, its kind and score."""
 
@@ -196,12 +401,23 @@ class Found:
     units: int
 
 
-def detect(root: Path, pair: Pair, params: Params) -> list[Found]:
-    """The engine's matches for ``pair``; spans are ``(this_start, this_end, src_start, src_end)``."""
+def detect(
+    root: Path, params: Params, *, pair: Pair, seeding: Seeding | None = None
+) -> list[Found]:
+    """The engine's matches for ``pair`` and, with ``seeding``, its sentence seeds (kind ``seed``);
+    spans are ``(this_start, this_end, src_start, src_end)``."""
     src = Document(id=pair.src, text=unwrap(_text(str(root / "src" / pair.src))))
     susp = Document(id=pair.susp, text=unwrap(_text(str(root / "susp" / pair.susp))))
     report = compare(src, susp, params=params)
-    return [
+    seeds = []
+    if seeding is not None:
+        language, words = params.language, params.min_words
+        seeds = sentence_seeds(
+            analyze(src, language=language, min_words=words),
+            analyze(susp, language=language, min_words=words),
+            seeding,
+        )
+    return seeds + [
         Found(
             (m.later.start, m.later.end, m.earlier.start, m.earlier.end),
             trim(m),
@@ -217,25 +433,27 @@ def _annotations(pair: Pair, spans: Iterable[Span4]) -> list[Annotation]:
     return [Annotation(pair.susp, a, b - a, pair.src, c, d - c) for a, b, c, d in spans]
 
 
-_JOB: tuple[Path, Params] | None = None
+_JOB: tuple[Path, Params, Seeding | None] | None = None
 
 
-def _init(root: Path, params: Params) -> None:
+def _init(root: Path, params: Params, seeding: Seeding | None) -> None:
     global _JOB
-    _JOB = (root, params)
+    _JOB = (root, params, seeding)
 
 
 def _work(pair: Pair) -> tuple[Pair, list[Found], float]:
     assert _JOB is not None
     started = time.perf_counter()
-    spans = detect(_JOB[0], pair, _JOB[1])
+    spans = detect(*_JOB[:2], pair=pair, seeding=_JOB[2])
     return pair, spans, time.perf_counter() - started
 
 
-def _run(root: Path, pairs: Sequence[Pair], params: Params, jobs: int) -> dict[Pair, list[Found]]:
+def _run(
+    root: Path, pairs: Sequence[Pair], params: Params, seeding: Seeding | None, jobs: int
+) -> dict[Pair, list[Found]]:
     found: dict[Pair, list[Found]] = {}
     started = time.perf_counter()
-    with Pool(jobs, initializer=_init, initargs=(root, params)) as pool:
+    with Pool(jobs, initializer=_init, initargs=(root, params, seeding)) as pool:
         for done, (pair, spans, _) in enumerate(pool.imap_unordered(_work, pairs, 4), start=1):
             found[pair] = spans
             if done % 50 == 0 or done == len(pairs):
@@ -265,19 +483,19 @@ def _table(
     pairs: Sequence[Pair],
     gold: dict[Pair, list[Annotation]],
     ours: dict[Pair, list[Annotation]],
-    base: dict[Pair, list[Annotation]],
+    baselines: dict[str, dict[Pair, list[Annotation]]],
 ) -> list[str]:
     categories = sorted({p.category for p in pairs})
-    header = f"{'category':<28} {'pairs':>5} {'cases':>5} {'dets':>5} {'plagdet':>7} {'prec':>6} {'rec':>6} {'gran':>6} {'raw plagdet':>11} {'ratio':>6}"
+    header = f"{'category':<28} {'pairs':>5} {'cases':>5} {'dets':>5} {'plagdet':>7} {'prec':>6} {'rec':>6} {'gran':>6}"
+    header += "".join(f" {name:>9}" for name in baselines)
     lines = [header, "-" * len(header)]
     for category in [*categories, "overall"]:
         chosen = [p for p in pairs if category in (p.category, "overall")]
         s = _score(chosen, gold, ours)
-        b = _score(chosen, gold, base)
-        ratio = f"{s.plagdet / b.plagdet:6.2f}" if b.plagdet else "     -"
         lines.append(
             f"{category:<28} {len(chosen):>5} {s.cases:>5} {s.detections:>5} {s.plagdet:7.4f}"
-            f" {s.precision:6.4f} {s.recall:6.4f} {s.granularity:6.4f} {b.plagdet:11.4f} {ratio}"
+            f" {s.precision:6.4f} {s.recall:6.4f} {s.granularity:6.4f}"
+            + "".join(f" {_score(chosen, gold, b).plagdet:9.4f}" for b in baselines.values())
         )
     return lines
 
@@ -305,17 +523,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     pairs = stratified(discover(args.corpus), args.limit)
     print(f"{len(pairs)} pairs, profile {args.profile}, {args.jobs} jobs", file=sys.stderr)
     started = time.perf_counter()
-    raw = _run(args.corpus, pairs, params, args.jobs)
+    raw = _run(args.corpus, pairs, params, settings.seeding, args.jobs)
     elapsed = time.perf_counter() - started
     args.out.mkdir(parents=True, exist_ok=True)
-    ours = {p: _annotations(p, merge(raw[p], settings)) for p in pairs}
-    base = {p: _annotations(p, [f.raw for f in raw[p]]) for p in pairs}
+    ours = {p: _annotations(p, detections(raw[p], settings)) for p in pairs}
+    matches = {p: [f for f in raw[p] if f.kind != "seed"] for p in pairs}
+    baselines = {
+        "raw": {p: _annotations(p, [f.raw for f in matches[p]]) for p in pairs},
+        "merged": {p: _annotations(p, merge(matches[p], settings)) for p in pairs},
+    }
     for pair in pairs:
         write_detections(args.out / pair.name, pair.susp, ours[pair])
     print(f"{len(pairs)} pairs in {elapsed:.1f} s ({len(pairs) / elapsed:.1f} pairs/s)")
     gold = _gold(args.corpus, pairs)
     if gold is not None:
-        print("\n".join(_table(pairs, gold, ours, base)))
+        print("\n".join(_table(pairs, gold, ours, baselines)))
     return 0
 
 

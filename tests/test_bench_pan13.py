@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.pan13 import Found, Merge, Pair, discover, merge, stratified, unwrap
+from bench.pan13 import (
+    MERGES,
+    Found,
+    Merge,
+    Pair,
+    Seeding,
+    Summary,
+    detections,
+    discover,
+    extend,
+    merge,
+    sentence_seeds,
+    stratified,
+    summarize,
+    unwrap,
+)
+from nearsame.analyze import Analysis, analyze
+from nearsame.document import Document
 
 
 def found(span: tuple[int, int, int, int], *, score: float = 1.0, units: int = 1) -> Found:
@@ -51,3 +68,58 @@ def test_a_stratified_sample_takes_every_category(tmp_path: Path) -> None:
     assert [p.category for p in sample].count("01-a") == 2
     assert [p.category for p in sample].count("02-b") == 6
     assert isinstance(sample[0], Pair)
+
+
+def seed(span: tuple[int, int, int, int], *, score: float = 0.5) -> Found:
+    return Found(span, span, "seed", score, 1)
+
+
+def analysis(text: str) -> Analysis:
+    return analyze(Document(id="x", text=text), language="en")
+
+
+def test_sentences_sharing_their_terms_seed_and_unrelated_ones_do_not() -> None:
+    src = analysis(
+        "The volcano erupted violently near the coastal village yesterday morning. "
+        "Bakers in Lyon prefer sourdough bread made with rye flour and water."
+    )
+    susp = analysis(
+        "Stock markets rallied after the central bank announced lower rates. "
+        "Yesterday morning the volcano near the coastal village erupted violently."
+    )
+    seeds = sentence_seeds(src, susp, Seeding(cosine=0.3, dice=0.3))
+    assert len(seeds) == 1
+    a, b, c, d = seeds[0].trimmed
+    assert susp.document.text[a:b].startswith("Yesterday morning the volcano")
+    assert src.document.text[c:d].startswith("The volcano erupted")
+    assert seeds[0].kind == "seed" and 0.3 <= seeds[0].score <= 1.0
+
+
+def test_seeds_touching_a_detection_on_both_sides_extend_it() -> None:
+    seeds = [seed((210, 300, 620, 700)), seed((5000, 5100, 9000, 9100))]
+    assert extend([(0, 200, 400, 600)], seeds, 50) == [(0, 300, 400, 700)]
+
+
+def test_extension_chains_through_seeds_that_touch_each_other() -> None:
+    seeds = [seed((330, 400, 730, 800)), seed((210, 300, 620, 700))]
+    assert extend([(0, 200, 400, 600)], seeds, 50) == [(0, 400, 400, 800)]
+
+
+def test_a_short_passage_seeded_all_over_the_source_is_one_summary_detection() -> None:
+    spread = [seed((100 * i, 100 * i + 90, 2000 * i, 2000 * i + 150)) for i in range(5)]
+    assert summarize(spread, Summary(min_units=5, ratio=5)) == [(0, 490, 0, 8150)]
+    assert summarize(spread[:4], Summary(min_units=5, ratio=5)) == []
+
+
+def test_a_copied_passage_is_not_taken_for_a_summary() -> None:
+    spread = [seed((100 * i, 100 * i + 90, 2000 * i, 2000 * i + 150)) for i in range(5)]
+    copied = Found((0, 490, 0, 490), (0, 490, 0, 490), "exact", 1.0, 5)
+    settings = Merge(summary=Summary(min_units=5, ratio=5))
+    assert detections([copied, *spread], settings) == [(0, 490, 0, 490)]
+    assert detections(spread, settings) == [(0, 490, 0, 8150)]
+
+
+def test_the_pan_merge_asks_for_seeds_the_news_merge_does_not() -> None:
+    assert MERGES["news"].seeding is None
+    seeding = MERGES["pan"].seeding
+    assert seeding is not None and seeding.cosine <= MERGES["pan"].seed_score
