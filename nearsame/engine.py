@@ -206,7 +206,7 @@ def _limit_sources(by_pair: dict[tuple[int, int], list[UnitMatch]], limit: int) 
             entries,
             key=lambda e: (
                 e[0] != earliest,
-                -KINDS.index(e[1].score.kind or "paraphrase"),
+                KINDS.index(e[1].score.kind or "paraphrase"),
                 -e[1].score.score,
             ),
         )

@@ -330,3 +330,16 @@ def test_the_duplicates_only_run_finds_the_clusters_the_full_report_finds() -> N
     assert novelty.shared_spans[0].kind == "near" and 0.8 <= novelty.shared_spans[0].score < 1
     assert fast.document("other").novelty.shared_chars == 0
     validate(fast.to_dict())
+
+
+def test_a_passage_found_in_many_earlier_articles_keeps_the_earliest_and_the_closest() -> None:
+    sentence = (
+        "Le conseil régional a approuvé mardi la construction d'un barrage de 45 mètres sur l'Orne."
+    )
+    edited = sentence.replace("mardi", "lundi")
+    earlier = [Document(id=f"e{i}", text=edited, date=f"2024-01-0{i + 1}") for i in range(4)]
+    exact = Document(id="exact", text=sentence, date="2024-01-08")
+    later = Document(id="later", text=sentence, date="2024-02-01")
+    report = build_report([*earlier, exact, later], params=Params(max_sources=2))
+    sources = {m.earlier.doc: m.kind for m in report.matches if m.later.doc == "later"}
+    assert sources == {"e0": "near", "exact": "exact"}
