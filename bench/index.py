@@ -194,7 +194,7 @@ def bench_datasketch(documents: Sequence[Document], checks: Sequence[Document]) 
     for query in checks:
         start = time.perf_counter()
         sk = prepare(query, params).sketch
-        found = set()
+        found: set[str] = set()
         for table, signatures in ((tables[0], sk.verbatim), (tables[1], sk.content)):
             for signature in signatures:
                 found.update(key.split(":")[0] for key in table.query(minhash_of(signature)))
