@@ -23,18 +23,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
 from datasketch import MinHash
-from rapidfuzz.distance import Indel
-from unidecode import unidecode
 
 from bench.orangesum_data import DEFAULT_ROOT, Article, read_articles, write_jsonl
 from nearsame.analyze import analyze
-from nearsame.candidates import Banding, band_keys, candidate_pairs
 from nearsame.document import Document
-from nearsame.engine import build_report, compare
+from nearsame.engine import Params, build_report, compare
 from nearsame.loaders import load_documents
-from nearsame.sketch import _shingles, _signatures, sketch, token_hashes
+from nearsame.normalize import document_words
+from nearsame.sketch import SketchParams, document_signatures, sketch
 
 __all__ = ["main", "shingles"]
 
@@ -69,42 +66,6 @@ def _bulk(texts: Sequence[str]) -> None:
     MinHash.bulk([shingles(text) for text in texts], num_perm=128)
 
 
-_FOLDED: dict[str, str] = {}
-
-
-def _words(text: str) -> list[str]:
-    """The words of ``text``, casefolded, transliterated to ASCII (memoised per word)."""
-    words = _WORD.findall(text.casefold())
-    for index, word in enumerate(words):
-        if not word.isascii():
-            folded = _FOLDED.get(word)
-            if folded is None:
-                folded = _FOLDED[word] = unidecode(word)
-            words[index] = folded
-    return words
-
-
-def document_level(texts: Sequence[str], *, duplicate: float = 0.8) -> list[tuple[int, int]]:
-    """A prototype of a document-level-only mode: near-duplicate pairs of whole articles.
-
-    What the engine does for its clusters (5-gram MinHash, LSH at 0.4, Indel similarity of the
-    token lists at least ``duplicate``), minus what whole-article detection does not need: no
-    segmentation, no language detection, no content terms, no unit sketches; folding is done on the
-    whole text at once.
-    """
-    words = [_words(text) for text in texts]
-    groups = [_shingles(token_hashes(w), 5) for w in words]
-    signatures = np.concatenate(
-        [_signatures(groups[i : i + 256], 128, 1) for i in range(0, len(groups), 256)]
-    )
-    keys = band_keys(signatures, Banding.for_threshold(0.4, 128))
-    owners = np.arange(len(texts), dtype=np.int64)
-    pairs, _ = candidate_pairs(keys, owners, max_bucket=1000)
-    return sorted(
-        (i, j) for i, j in pairs if Indel.normalized_similarity(words[i], words[j]) >= duplicate
-    )
-
-
 def _documents(articles: Sequence[Article]) -> list[Document]:
     return [Document(id=a.id, text=a.text, title=a.title, date=a.date) for a in articles]
 
@@ -128,11 +89,18 @@ def in_process(articles: Sequence[Article], workdir: Path) -> list[str]:
     rates["(c') nearsame sketch(analysis) alone"] = _timed(
         "sketch", n, lambda: [sketch(a) for a in analyses]
     )
-    rates["(e) prototype document-level-only near-duplicates"] = _timed(
-        "document level", n, lambda: document_level(texts)
+    rates["(c'') nearsame whole-document fingerprints (document_words + signatures)"] = _timed(
+        "document fingerprints",
+        n,
+        lambda: document_signatures([document_words(t) for t in texts], SketchParams()),
     )
-    rates["(d) nearsame load + build_report"] = _timed(
+    rates["(d) nearsame load + build_report (passages)"] = _timed(
         "end to end", n, lambda: build_report(load_documents([path]).documents)
+    )
+    rates["(e) nearsame load + build_report(passages=False): near-duplicates"] = _timed(
+        "duplicates only",
+        n,
+        lambda: build_report(load_documents([path]).documents, params=Params(passages=False)),
     )
     naive, bulk = rates["(a) datasketch MinHash.update loop"], rates["(b) datasketch MinHash.bulk"]
     lines = [f"{n} articles, one process", "", "| stage | articles/s | × (a) | × (b) |"]
@@ -142,10 +110,10 @@ def in_process(articles: Sequence[Article], workdir: Path) -> list[str]:
     return lines
 
 
-def _report_run(path: Path, progress: bool) -> tuple[float, float]:
+def _report_run(path: Path, progress: bool, *extra: str) -> tuple[float, float]:
     """Wall time and peak memory (MiB) of ``nearsame report`` over ``path``, in a subprocess."""
     command = [str(REPO / ".venv" / "bin" / "nearsame"), "report", str(path), "--format", "json"]
-    command += ["-o", "/dev/null", "--progress" if progress else "--no-progress"]
+    command += ["-o", "/dev/null", "--progress" if progress else "--no-progress", *extra]
     wrapper = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
         "subprocess.run(sys.argv[1:], check=False); "
@@ -161,15 +129,20 @@ def _report_run(path: Path, progress: bool) -> tuple[float, float]:
 def scaling(articles: Sequence[Article], sizes: Sequence[int], workdir: Path) -> list[str]:
     """``nearsame report`` at each size: time, rate and peak memory, as report lines."""
     lines = [
-        "| articles | wall time (s) | articles/s | peak memory (MiB) |",
-        "|---:|---:|---:|---:|",
+        "| articles | report: wall time (s) | articles/s | peak memory (MiB) |"
+        " --duplicates-only: wall time (s) | articles/s | peak memory (MiB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in sizes:
         path = workdir / f"articles-{size}.jsonl"
         write_jsonl(list(articles[:size]), path)
         print(f"  nearsame report over {size} articles", file=sys.stderr)
-        seconds, mib = _report_run(path, progress=True)
-        lines.append(f"| {size:,} | {seconds:.1f} | {size / seconds:,.0f} | {mib:,.0f} |")
+        seconds, mib = _report_run(path, True)
+        fast, fast_mib = _report_run(path, False, "--duplicates-only")
+        lines.append(
+            f"| {size:,} | {seconds:.1f} | {size / seconds:,.0f} | {mib:,.0f}"
+            f" | {fast:.1f} | {size / fast:,.0f} | {fast_mib:,.0f} |"
+        )
     return lines
 
 
