@@ -111,22 +111,16 @@ def test_reordered_paragraphs_flag_exactly_one_of_them_moved(planted: Planted) -
     assert not any(m.moved for m in others)
 
 
+def changed(text: str, match: Match, side: str) -> list[str]:
+    """The words of one side of ``match`` that its word operations do not keep."""
+    spans = [op.earlier if side == "earlier" else op.later for op in match.ops if op.op != "keep"]
+    return [text[s:e] for s, e in spans if s < e]
+
+
 def test_light_edits_show_as_word_operations_with_spans_on_both_sides(planted: Planted) -> None:
     (match,) = planted.matches_covering("p3_edited")
-    changed_later = [
-        planted.later.text[s:e]
-        for op in match.ops
-        if op.op != "keep"
-        for s, e in [op.later]
-        if s < e
-    ]
-    changed_earlier = [
-        planted.base.text[s:e]
-        for op in match.ops
-        if op.op != "keep"
-        for s, e in [op.earlier]
-        if s < e
-    ]
+    changed_later = changed(planted.later.text, match, "later")
+    changed_earlier = changed(planted.base.text, match, "earlier")
     assert {"D'après", "cinq", "de nouveau"} <= set(changed_later)
     assert "Selon" in changed_earlier
     kept = [planted.later.text[s:e] for op in match.ops if op.op == "keep" for s, e in [op.later]]
