@@ -144,7 +144,8 @@ def _prepare(documents: Sequence[Document], params: Params, progress: Progress |
 def _unit_candidates(
     corpus: _Corpus, params: Params
 ) -> tuple[set[tuple[int, int, int, int]], set[tuple[int, int]]]:
-    """Candidate unit pairs ``(earlier_pos, earlier_unit, later_pos, later_unit)`` and crowded units."""
+    """Candidate unit pairs ``(earlier_pos, earlier_unit, later_pos, later_unit)``, and the units
+    whose verbatim fingerprint is crowded (many sentences sharing content words are only a topic)."""
     found: set[tuple[int, int, int, int]] = set()
     crowded: set[tuple[int, int]] = set()
     channels = (
@@ -161,7 +162,8 @@ def _unit_candidates(
         owners = np.fromiter((p for p, _ in rows), dtype=np.int64, count=len(rows))
         keys = band_keys(signatures, Banding.for_threshold(threshold, num_perm))
         pairs, _, crowded_rows = candidate_array(keys, owners, max_bucket=params.max_bucket)
-        crowded.update(rows[r] for r in crowded_rows.tolist())
+        if channel == "verbatim":  # the same words in that many places: boilerplate
+            crowded.update(rows[r] for r in crowded_rows.tolist())
         estimates = estimate_pairs(signatures, pairs)
         for first, second in pairs[estimates >= SCREEN_MARGIN * threshold].tolist():
             (p1, u1), (p2, u2) = rows[first], rows[second]
@@ -276,6 +278,9 @@ def build_report(
     by_pair = _verify(corpus, candidates, p, progress)
     _limit_sources(by_pair, p.max_sources)
     boilerplate = _boilerplate(corpus, by_pair, crowded, p)
+    boilerplate_by_position: dict[int, set[int]] = defaultdict(set)
+    for position, unit in boilerplate:
+        boilerplate_by_position[position].add(unit)
     groups = _duplicate_clusters(corpus, p)
     canonical = canonical_of(groups)
     matches, sources = _matches(corpus, by_pair, boilerplate)
@@ -283,7 +288,7 @@ def build_report(
     reports = []
     for position, analysis in enumerate(corpus.analyses):
         document = analysis.document
-        mine = {u for pos, u in boilerplate if pos == position}
+        mine = boilerplate_by_position.get(position, set())
         reports.append(
             DocumentReport(
                 id=document.id, position=position, path=document.path, title=document.title,
