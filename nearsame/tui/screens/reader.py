@@ -37,14 +37,14 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_match", "Next match"),
-        Binding("N", "previous_match", "Prev match"),
+        Binding("N", "previous_match", "Prev match", show=False),
         Binding("right_square_bracket", "next_passage", "Next passage"),
-        Binding("left_square_bracket", "previous_passage", "Prev passage"),
+        Binding("left_square_bracket", "previous_passage", "Prev passage", show=False),
         Binding("slash", "search", "Search"),
         Binding("enter", "counterpart", "Counterpart"),
         Binding("y", "copy", "Copy passage"),
         Binding("e", "export('markdown')", "Export Markdown"),
-        Binding("E", "export('html')", "Export HTML"),
+        Binding("E", "export('html')", "Export HTML", show=False),
         Binding("escape", "back", "Back"),
     ]
 
