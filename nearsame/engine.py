@@ -8,12 +8,13 @@ never prints).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
@@ -141,46 +142,77 @@ def _prepare(documents: Sequence[Document], params: Params, progress: Progress |
     return _Corpus(list(documents), analyses, sketches)
 
 
-def _unit_candidates(
-    corpus: _Corpus, params: Params
-) -> tuple[set[tuple[int, int, int, int]], set[tuple[int, int]]]:
-    """Candidate unit pairs ``(earlier_pos, earlier_unit, later_pos, later_unit)``, and the units
-    whose verbatim fingerprint is crowded (many sentences sharing content words are only a topic)."""
-    found: set[tuple[int, int, int, int]] = set()
+@dataclass(frozen=True)
+class _UnitPairs:
+    """Candidate unit pairs, packed eight bytes a pair (millions of them at corpus scale).
+
+    Units are numbered corpus-wide in reading order (``offsets[position] + unit``), so the lower
+    number of a pair is the earlier document's; ``codes`` holds ``earlier * total + later``.
+    """
+
+    codes: npt.NDArray[np.int64]
+    offsets: npt.NDArray[np.int64]
+    total: int
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, int]]:
+        """``(earlier_pos, earlier_unit, later_pos, later_unit)``, earlier units first."""
+        for start in range(0, len(self.codes), 65_536):
+            chunk = self.codes[start : start + 65_536]
+            earlier, later = chunk // self.total, chunk % self.total
+            e_pos = np.searchsorted(self.offsets, earlier, side="right") - 1
+            l_pos = np.searchsorted(self.offsets, later, side="right") - 1
+            yield from zip(
+                e_pos.tolist(),
+                (earlier - self.offsets[e_pos]).tolist(),
+                l_pos.tolist(),
+                (later - self.offsets[l_pos]).tolist(),
+                strict=True,
+            )
+
+
+def _unit_candidates(corpus: _Corpus, params: Params) -> tuple[_UnitPairs, set[tuple[int, int]]]:
+    """Candidate unit pairs, and the units whose verbatim fingerprint is crowded (many sentences
+    sharing content words are only a topic; the same words in that many places are boilerplate)."""
+    sizes = [len(a.sentences) for a in corpus.analyses]
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    total = int(sum(sizes))
+    codes: list[npt.NDArray[np.int64]] = []
     crowded: set[tuple[int, int]] = set()
     channels = (
         ("verbatim", params.verbatim_lsh, params.sketch.num_perm),
         ("content", params.content_lsh, params.sketch.content_num_perm),
     )
     for channel, threshold, num_perm in channels:
-        rows = [
-            (p, u) for p, s in enumerate(corpus.sketches) for u in getattr(s, f"{channel}_units")
+        units = [
+            np.asarray(getattr(s, f"{channel}_units"), dtype=np.int64) for s in corpus.sketches
         ]
-        if not rows:
+        owners = np.concatenate([np.full(len(u), p, dtype=np.int64) for p, u in enumerate(units)])
+        if not len(owners):
             continue
+        numbers = np.concatenate([offsets[p] + u for p, u in enumerate(units)])
         signatures = np.concatenate([getattr(s, channel) for s in corpus.sketches])
-        owners = np.fromiter((p for p, _ in rows), dtype=np.int64, count=len(rows))
         keys = band_keys(signatures, Banding.for_threshold(threshold, num_perm))
         pairs, _, crowded_rows = candidate_array(keys, owners, max_bucket=params.max_bucket)
-        if channel == "verbatim":  # the same words in that many places: boilerplate
-            crowded.update(rows[r] for r in crowded_rows.tolist())
-        estimates = estimate_pairs(signatures, pairs)
-        for first, second in pairs[estimates >= SCREEN_MARGIN * threshold].tolist():
-            (p1, u1), (p2, u2) = rows[first], rows[second]
-            found.add((p1, u1, p2, u2) if p1 < p2 else (p2, u2, p1, u1))
-    return found, crowded
+        if channel == "verbatim":
+            crowded.update(
+                (int(owners[r]), int(numbers[r] - offsets[owners[r]])) for r in crowded_rows
+            )
+        kept = pairs[estimate_pairs(signatures, pairs) >= SCREEN_MARGIN * threshold]
+        first, second = numbers[kept[:, 0]], numbers[kept[:, 1]]
+        codes.append(np.minimum(first, second) * total + np.maximum(first, second))
+    packed = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return _UnitPairs(packed, offsets, max(total, 1)), crowded
 
 
 def _verify(
-    corpus: _Corpus,
-    candidates: Iterable[tuple[int, int, int, int]],
-    params: Params,
-    progress: Progress | None,
+    corpus: _Corpus, candidates: _UnitPairs, params: Params, progress: Progress | None
 ) -> dict[tuple[int, int], list[UnitMatch]]:
     by_pair: dict[tuple[int, int], list[UnitMatch]] = defaultdict(list)
-    ordered = sorted(candidates)
-    total = len(ordered)
-    for done, (p1, u1, p2, u2) in enumerate(ordered, start=1):
+    total = len(candidates)
+    for done, (p1, u1, p2, u2) in enumerate(candidates, start=1):
         result = score_units(
             corpus.analyses[p1], u1, corpus.analyses[p2], u2,
             thresholds=params.thresholds,
