@@ -16,6 +16,7 @@ Handled on purpose:
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -119,13 +120,25 @@ def _fold_number(text: str, decimal: bool) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
+_SHARED: dict[str, str] = {}
+
+
+def _share(word: str) -> str:
+    """The folded form of ``word``, one string object per distinct word (tokens of a corpus hold
+    millions of repeats of the same few thousand words)."""
+    if len(_SHARED) > 1_000_000:
+        _SHARED.clear()
+    norm = _SHARED[word] = sys.intern(fold(word))
+    return norm
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """Tokenize ``text[start:end]``; spans are offsets into the whole of ``text``."""
     starts: list[int] = []
     ends: list[int] = []
     norms: list[str] = []
     stop = len(text) if end is None else end
-    fold_other = _fold_non_ascii
+    shared = _SHARED
     for match in _TOKEN_RE.finditer(text, start, stop):
         kind = match.lastindex
         word = match.group()
@@ -139,7 +152,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
                 ends.append(cut)
                 norms.append(fold(elided.group()))
                 s, word = cut, word[elided.end() :]
-            norm = word.lower() if word.isascii() else fold_other(word)
+            norm = shared.get(word) or _share(word)
         elif kind == 3:
             norm = fold(word)
         else:
