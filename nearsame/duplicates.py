@@ -12,11 +12,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from nearsame.candidates import Banding, band_keys, candidate_pairs
-from nearsame.clusters import clusters
-from nearsame.sketch import Signatures
-from nearsame.verify import words_similarity
+from nearsame.clusters import canonical_of, clusters
+from nearsame.document import Document
+from nearsame.normalize import document_words
+from nearsame.params import Params, Progress, notify, package_version
+from nearsame.report import Cluster, DocumentReport, Novelty, Report, SharedSpan, Side
+from nearsame.sketch import Signatures, document_signatures
+from nearsame.verify import Kind, words_similarity
 
-__all__ = ["duplicate_groups"]
+__all__ = ["duplicate_groups", "duplicates_report"]
 
 
 def duplicate_groups(
@@ -46,3 +50,64 @@ def duplicate_groups(
         if similarity >= duplicate:
             scores[(min(a, b), max(a, b))] = similarity
     return clusters(count, scores), scores
+
+
+def _body_span(document: Document) -> tuple[int, int]:
+    text = document.text
+    start = document.body_start + len(document.body) - len(document.body.lstrip())
+    return start, max(start, len(text.rstrip()))
+
+
+def duplicates_report(
+    documents: Sequence[Document],
+    *,
+    params: Params,
+    progress: Progress | None = None,
+    include_text: bool = False,
+) -> Report:
+    """Whole-article near-duplicates only: each member of a cluster is shared with its canonical."""
+    total = len(documents)
+    words: list[list[str]] = []
+    for index, document in enumerate(documents):
+        words.append(document_words(document.body))
+        if index % 1000 == 0 or index + 1 == total:
+            notify(progress, "read", index + 1, total)
+    rows = [index for index, w in enumerate(words) if w]
+    signatures = document_signatures([words[r] for r in rows], params.sketch)
+    groups, scores = duplicate_groups(
+        words, signatures, rows, count=total, threshold=params.document_lsh,
+        duplicate=params.duplicate, max_bucket=max(params.max_bucket, 1000),
+    )  # fmt: skip
+    canonical = canonical_of(groups)
+    ids = [d.id for d in documents]
+    reports = []
+    for position, document in enumerate(documents):
+        start, end = _body_span(document)
+        leader = canonical.get(position, position)
+        if leader == position:
+            novelty = Novelty(end - start, 0, 0, ((start, end),) if end > start else (), (), ())
+        else:
+            score = scores.get((leader, position)) or max(
+                v for pair, v in scores.items() if position in pair
+            )
+            source = Side(ids[leader], *_body_span(documents[leader]))
+            kind: Kind = "exact" if words[leader] == words[position] else "near"
+            shared = SharedSpan(start, end, source, kind, score)
+            novelty = Novelty(0, end - start, 0, (), (shared,), ())
+        reports.append(
+            DocumentReport(
+                id=document.id, position=position, path=document.path, title=document.title,
+                date=document.date, source=document.source, url=document.url,
+                language=document.language, length=len(document.text),
+                cluster=ids[leader] if position in canonical else None, novelty=novelty,
+                text=document.text if include_text else None,
+            )
+        )  # fmt: skip
+    notify(progress, "report", total, total)
+    return Report(
+        documents=tuple(reports),
+        matches=(),
+        clusters=tuple(Cluster(ids[g[0]], tuple(ids[m] for m in g)) for g in groups),
+        parameters=params.to_dict(),
+        version=package_version(),
+    )

@@ -8,10 +8,8 @@ never prints).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Literal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -22,76 +20,16 @@ from nearsame.boilerplate import boilerplate_units
 from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, candidate_array, estimate_pairs
 from nearsame.clusters import canonical_of
 from nearsame.document import Document
-from nearsame.duplicates import duplicate_groups
+from nearsame.duplicates import duplicate_groups, duplicates_report
 from nearsame.errors import ParameterError
 from nearsame.normalize import document_words
 from nearsame.novelty import Source, novelty
-from nearsame.report import Cluster, DocumentReport, Match, Novelty, Report, SharedSpan, Side
-from nearsame.segment import MIN_WORDS
-from nearsame.sketch import DocumentSketch, SketchParams, document_signatures, sketch
-from nearsame.verify import (
-    KINDS,
-    Kind,
-    Thresholds,
-    UnitTerms,
-    score_units,
-    unit_terms,
-)
+from nearsame.params import Order, Params, Progress, notify, package_version
+from nearsame.report import Cluster, DocumentReport, Match, Report, Side
+from nearsame.sketch import DocumentSketch, sketch
+from nearsame.verify import KINDS, UnitTerms, score_units, unit_terms
 
 __all__ = ["Params", "Progress", "build_report", "compare", "order_documents"]
-
-Progress = Callable[[str, int, int], None]
-Order = Literal["input", "date"]
-
-
-@dataclass(frozen=True, slots=True)
-class Params:
-    """Every setting of a run; stored in the report.
-
-    ``verbatim_lsh`` / ``content_lsh`` / ``document_lsh``: the Jaccard thresholds the LSH banding
-    targets for unit shingles, unit content terms and whole documents (low, for recall: every
-    candidate is verified). ``duplicate``: the token-level similarity from which two whole articles
-    are near-duplicates. ``boilerplate_docs`` / ``boilerplate_share``: a unit found in at least
-    ``max(boilerplate_docs, boilerplate_share * documents)`` documents is boilerplate.
-    ``max_sources``: at most this many earlier documents are reported for one later unit (the
-    earliest always among them). ``passages=False`` finds whole-article near-duplicates only, fast
-    (no sentences, no language detection, no content words): the report has clusters, no matches.
-    """
-
-    sketch: SketchParams = field(default_factory=SketchParams)
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    verbatim_lsh: float = 0.3
-    content_lsh: float = 0.15
-    document_lsh: float = 0.4
-    duplicate: float = 0.8
-    boilerplate_docs: int = 5
-    boilerplate_share: float = 0.02
-    max_sources: int = 5
-    max_bucket: int = 200
-    order: Order = "date"
-    min_words: int = MIN_WORDS
-    language: str | None = None
-    passages: bool = True
-
-    def __post_init__(self) -> None:
-        if self.order not in ("input", "date"):
-            raise ParameterError(f"order must be 'input' or 'date', not {self.order!r}")
-        for name in ("verbatim_lsh", "content_lsh", "document_lsh", "duplicate"):
-            if not 0.0 < getattr(self, name) < 1.0 + (name == "duplicate"):
-                raise ParameterError(f"{name} must be between 0 and 1, not {getattr(self, name)}")
-        if self.max_sources < 1 or self.max_bucket < 2:
-            raise ParameterError("max_sources must be at least 1 and max_bucket at least 2")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The parameters as JSON-ready values."""
-        return asdict(self)
-
-
-def _version() -> str:
-    try:
-        return version("nearsame")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0"
 
 
 def order_documents(documents: Sequence[Document], order: Order) -> list[Document]:
@@ -107,11 +45,6 @@ def order_documents(documents: Sequence[Document], order: Order) -> list[Documen
         last = document.date or last
         keyed.append((last, index, document))
     return [document for _, _, document in sorted(keyed, key=lambda item: (item[0], item[1]))]
-
-
-def _notify(progress: Progress | None, stage: str, done: int, total: int) -> None:
-    if progress is not None:
-        progress(stage, done, total)
 
 
 @dataclass
@@ -138,7 +71,7 @@ def _prepare(documents: Sequence[Document], params: Params, progress: Progress |
         analyses.append(analysis)
         sketches.append(sketch(analysis, params.sketch))
         if index % 50 == 0 or index + 1 == total:
-            _notify(progress, "sketch", index + 1, total)
+            notify(progress, "sketch", index + 1, total)
     return _Corpus(list(documents), analyses, sketches)
 
 
@@ -221,7 +154,7 @@ def _verify(
         if result.kind is not None:
             by_pair[(p1, p2)].append(UnitMatch(u1, u2, result))
         if done % 2000 == 0 or done == total:
-            _notify(progress, "verify", done, total)
+            notify(progress, "verify", done, total)
     return by_pair
 
 
@@ -304,7 +237,7 @@ def build_report(
     if len(set(ids)) != len(ids):
         raise ParameterError("document ids must be unique")
     if not p.passages:
-        return _duplicates_report(ordered, p, progress, include_text)
+        return duplicates_report(ordered, params=p, progress=progress, include_text=include_text)
     corpus = _prepare(ordered, p, progress)
     candidates, crowded = _unit_candidates(corpus, p)
     by_pair = _verify(corpus, candidates, p, progress)
@@ -316,7 +249,7 @@ def build_report(
     groups = _duplicate_clusters(corpus, p)
     canonical = canonical_of(groups)
     matches, sources = _matches(corpus, by_pair, boilerplate)
-    _notify(progress, "report", len(ordered), len(ordered))
+    notify(progress, "report", len(ordered), len(ordered))
     reports = []
     for position, analysis in enumerate(corpus.analyses):
         document = analysis.document
@@ -336,64 +269,7 @@ def build_report(
         matches=tuple(matches),
         clusters=tuple(Cluster(ids[g[0]], tuple(ids[m] for m in g)) for g in groups),
         parameters=p.to_dict(),
-        version=_version(),
-    )
-
-
-def _body_span(document: Document) -> tuple[int, int]:
-    text = document.text
-    start = document.body_start + len(document.body) - len(document.body.lstrip())
-    return start, max(start, len(text.rstrip()))
-
-
-def _duplicates_report(
-    documents: Sequence[Document], params: Params, progress: Progress | None, include_text: bool
-) -> Report:
-    """Whole-article near-duplicates only: each member of a cluster is shared with its canonical."""
-    total = len(documents)
-    words: list[list[str]] = []
-    for index, document in enumerate(documents):
-        words.append(document_words(document.body))
-        if index % 1000 == 0 or index + 1 == total:
-            _notify(progress, "read", index + 1, total)
-    rows = [index for index, w in enumerate(words) if w]
-    signatures = document_signatures([words[r] for r in rows], params.sketch)
-    groups, scores = duplicate_groups(
-        words, signatures, rows, count=total, threshold=params.document_lsh,
-        duplicate=params.duplicate, max_bucket=max(params.max_bucket, 1000),
-    )  # fmt: skip
-    canonical = canonical_of(groups)
-    ids = [d.id for d in documents]
-    reports = []
-    for position, document in enumerate(documents):
-        start, end = _body_span(document)
-        leader = canonical.get(position, position)
-        if leader == position:
-            novelty = Novelty(end - start, 0, 0, ((start, end),) if end > start else (), (), ())
-        else:
-            score = scores.get((leader, position)) or max(
-                v for pair, v in scores.items() if position in pair
-            )
-            source = Side(ids[leader], *_body_span(documents[leader]))
-            kind: Kind = "exact" if words[leader] == words[position] else "near"
-            shared = SharedSpan(start, end, source, kind, score)
-            novelty = Novelty(0, end - start, 0, (), (shared,), ())
-        reports.append(
-            DocumentReport(
-                id=document.id, position=position, path=document.path, title=document.title,
-                date=document.date, source=document.source, url=document.url,
-                language=document.language, length=len(document.text),
-                cluster=ids[leader] if position in canonical else None, novelty=novelty,
-                text=document.text if include_text else None,
-            )
-        )  # fmt: skip
-    _notify(progress, "report", total, total)
-    return Report(
-        documents=tuple(reports),
-        matches=(),
-        clusters=tuple(Cluster(ids[g[0]], tuple(ids[m] for m in g)) for g in groups),
-        parameters=params.to_dict(),
-        version=_version(),
+        version=package_version(),
     )
 
 
