@@ -36,9 +36,9 @@ from typing import Any
 from datasketch import MinHashLSH
 
 from nearsame.document import Document
-from nearsame.engine import Params
 from nearsame.index import open_index
 from nearsame.index.check import prepare
+from nearsame.params import Params
 from nearsame.sketch import minhash_of
 
 ARCHIVE = Path("/work/shared/data/orangesum/orangesum_parsed.tar.gz")

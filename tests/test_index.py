@@ -10,10 +10,11 @@ from index_docs import article, doc, edited
 
 import nearsame
 from nearsame.document import Document
-from nearsame.engine import Params, compare
+from nearsame.engine import compare
 from nearsame.errors import IndexStoreError
 from nearsame.index import IdConflictError, Index, open_index
 from nearsame.loaders import load_documents
+from nearsame.params import Params
 
 ROOT = Path(__file__).parent.parent
 

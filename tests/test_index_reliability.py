@@ -17,9 +17,9 @@ from conftest import RedisServer
 from index_docs import article, doc
 from index_worker import race
 
-from nearsame.engine import Params
 from nearsame.errors import IndexStoreError
 from nearsame.index import open_index
+from nearsame.params import Params
 
 HERE = Path(__file__).parent
 WORKER = str(HERE / "index_worker.py")

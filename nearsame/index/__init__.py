@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from nearsame.engine import Params
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import (
     Decision,
@@ -23,6 +22,7 @@ from nearsame.index.base import (
 )
 from nearsame.index.check import params_from_stored, stored_params
 from nearsame.index.core import Index
+from nearsame.params import Params
 
 __all__ = [
     "Decision",

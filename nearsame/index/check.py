@@ -26,9 +26,9 @@ from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
 from nearsame.candidates import Banding, band_keys
 from nearsame.document import Document
-from nearsame.engine import Params
 from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
 from nearsame.normalize import Tokens
+from nearsame.params import Params
 from nearsame.segment import Paragraph, Sentence
 from nearsame.sketch import DocumentSketch, SketchParams, sketch
 from nearsame.verify import KINDS, TermStats, document_similarity, score_units, unit_terms

@@ -11,7 +11,6 @@ import numpy as np
 
 from nearsame.analyze import Analysis
 from nearsame.document import Document
-from nearsame.engine import Params
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import (
     Decision,
@@ -33,6 +32,7 @@ from nearsame.index.check import (
     reanalyze,
     unpack_keys,
 )
+from nearsame.params import Params
 from nearsame.verify import Thresholds
 
 __all__ = ["Index"]
