@@ -161,11 +161,9 @@ def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
             click.echo(f"  {number:3}. [{sentence['start']}:{sentence['end']}] {text}")
 
 
-def engine_options(function: F) -> F:
-    """The options of commands that run the overlap engine."""
+def threshold_options(function: F) -> F:
+    """The thresholds of the match kinds, for every command that verifies sentences."""
     decorators = [
-        click.option("--order", type=click.Choice(["date", "input"]), default="date", show_default=True,
-                     help="Reading order: by date (undated documents keep their input place), or as given."),
         click.option("--near", type=click.FloatRange(0.01, 1.0), default=Thresholds().near, show_default=True,
                      help="Surface similarity from which a reused sentence is 'near' (light edits)."),
         click.option("--paraphrase", type=click.FloatRange(0.01, 1.0), default=Thresholds().paraphrase,
@@ -176,9 +174,23 @@ def engine_options(function: F) -> F:
     return function
 
 
+def make_thresholds(kwargs: dict[str, Any]) -> Thresholds:
+    """`Thresholds` from the threshold options' values (removed from ``kwargs``)."""
+    return replace(Thresholds(), near=kwargs.pop("near"), paraphrase=kwargs.pop("paraphrase"))
+
+
+def engine_options(function: F) -> F:
+    """The options of commands that run the overlap engine."""
+    order = click.option(
+        "--order", type=click.Choice(["date", "input"]), default="date", show_default=True,
+        help="Reading order: by date (undated documents keep their input place), or as given.",
+    )  # fmt: skip
+    return order(threshold_options(function))
+
+
 def make_params(options: InputOptions, kwargs: dict[str, Any]) -> Params:
     """Engine parameters from the engine options (removed from ``kwargs``)."""
-    thresholds = replace(Thresholds(), near=kwargs.pop("near"), paraphrase=kwargs.pop("paraphrase"))
+    thresholds = make_thresholds(kwargs)
     return Params(thresholds=thresholds, order=kwargs.pop("order"), language=options.language)
 
 
@@ -437,23 +449,10 @@ def index_remove(ids: tuple[str, ...], index_uri: str) -> int:
     show_default=True,
     help="Whole-document similarity from which a document is a duplicate.",
 )
-@click.option(
-    "--near",
-    type=click.FloatRange(0.01, 1.0),
-    default=Thresholds().near,
-    show_default=True,
-    help="Surface similarity from which a reused sentence is 'near' (light edits).",
-)
-@click.option(
-    "--paraphrase",
-    type=click.FloatRange(0.01, 1.0),
-    default=Thresholds().paraphrase,
-    show_default=True,
-    help="Blended similarity from which a sentence is a 'paraphrase'.",
-)
+@threshold_options
 @input_options
-def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float, near: float,
-          paraphrase: float, **kwargs: Any) -> int:  # fmt: skip
+def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
+          **kwargs: Any) -> int:  # fmt: skip
     """Check each document in PATHS (or - for JSONL on standard input) against the index.
 
     Writes one JSON decision per document on stdout (status unique, duplicate or overlap, the
@@ -462,7 +461,7 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float, n
     (the others are still answered) or the index cannot be used.
     """
     options = make_input_options(**kwargs)
-    thresholds = replace(Thresholds(), near=near, paraphrase=paraphrase)
+    thresholds = make_thresholds(kwargs)
     counts = {"unique": 0, "duplicate": 0, "overlap": 0, "error": 0, "added": 0}
     with open_index(index_uri, create=add) as store:
         for item in _read_stream(paths, options):

@@ -23,9 +23,7 @@ told about the same people.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,7 +35,6 @@ from nearsame.normalize import document_words
 
 __all__ = [
     "Kind",
-    "TermStats",
     "Thresholds",
     "UnitScore",
     "UnitTerms",
@@ -88,26 +85,6 @@ class UnitScore:
     def score(self) -> float:
         """The score that decided the kind: surface for exact and near, the blend for paraphrase."""
         return self.blend if self.kind == "paraphrase" else self.surface
-
-
-class TermStats:
-    """How many units contain each content term, among ``units`` units.
-
-    Kept for callers that count term frequencies; scores do not use it (see the module doc).
-    """
-
-    def __init__(self, frequencies: Mapping[str, int] | None = None, units: int = 0) -> None:
-        self.frequencies: Counter[str] = Counter(frequencies or {})
-        self.units = units
-
-    def add(self, terms: Iterable[str]) -> None:
-        """Count one more unit holding ``terms``."""
-        self.frequencies.update(set(terms))
-        self.units += 1
-
-    def idf(self, term: str) -> float:
-        """A smoothed inverse document frequency, never below 0.1."""
-        return max(0.1, math.log((self.units + 1) / (self.frequencies.get(term, 0) + 0.5)))
 
 
 class UnitTerms(dict[str, float]):
@@ -164,7 +141,6 @@ def score_units(
     later: Analysis,
     later_unit: int,
     *,
-    stats: TermStats | None = None,
     thresholds: Thresholds,
     terms: tuple[Mapping[str, float], Mapping[str, float]] | None = None,
 ) -> UnitScore:

@@ -31,7 +31,7 @@ from nearsame.normalize import Tokens
 from nearsame.params import Params
 from nearsame.segment import Paragraph, Sentence
 from nearsame.sketch import DocumentSketch, SketchParams, sketch
-from nearsame.verify import KINDS, TermStats, document_similarity, score_units, unit_terms
+from nearsame.verify import KINDS, document_similarity, score_units, unit_terms
 
 __all__ = [
     "CONTENT_BUCKET",
@@ -386,10 +386,6 @@ def match_documents(
 ) -> list[MatchedDocument]:
     """Verify and align the checked document against each candidate; the matched ones, best first."""
     later = prepared.analysis
-    stats = TermStats()
-    for analysis in (later, *(a for _, a in indexed)):
-        for first, stop in analysis.sentence_tokens:
-            stats.add(t for t in analysis.terms[first:stop] if t is not None)
     my_terms: dict[int, dict[str, float]] = {}
     mine_flagged = boilerplate_units(later) | candidates.crowded
     found: list[MatchedDocument] = []
@@ -404,7 +400,7 @@ def match_documents(
             if theirs is None:
                 theirs = their_terms[their_unit] = unit_terms(earlier, their_unit)
             result = score_units(
-                earlier, their_unit, later, my_unit, stats=stats, thresholds=params.thresholds,
+                earlier, their_unit, later, my_unit, thresholds=params.thresholds,
                 terms=(theirs, terms),
             )  # fmt: skip
             if result.kind is not None:
