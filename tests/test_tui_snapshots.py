@@ -1,6 +1,6 @@
 """SVG snapshots of the TUI at a fixed size: story, comparison (split, inline), what's new, help.
 
-They read a saved report of the seeds (``__snapshots__/seeds-report.json``, made by
+They read a saved report of the seeds (``fixtures/reports/seeds-report.json``, made by
 ``nearsame report seeds/ --format json --include-text``) so that they pin the interface, not the
 engine: regenerate that file too when the engine's output changes on purpose.
 
@@ -20,7 +20,7 @@ import pytest
 from nearsame.story import Story, read_saved_report
 from nearsame.tui import create_app
 
-SAVED = Path(__file__).resolve().parent / "__snapshots__" / "seeds-report.json"
+SAVED = Path(__file__).resolve().parent.parent / "fixtures" / "reports" / "seeds-report.json"
 SIZE = (140, 44)
 SnapCompare = Callable[..., bool]
 
