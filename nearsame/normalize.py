@@ -166,10 +166,26 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+")
 
 
+@lru_cache(maxsize=1)
+def _latin_table() -> dict[int, str]:
+    """unidecode's transliteration of the Latin-script letters news text is made of (Latin-1,
+    Latin Extended-A and -B), combining accents dropped, as a ``str.translate`` table: whole texts
+    fold at C speed."""
+    table: dict[int, str] = dict.fromkeys(range(0x300, 0x370), "")  # é written e + ´
+    for code in range(0x80, 0x250):
+        char = chr(code)
+        if char.isalpha():
+            table[code] = unidecode(unicodedata.normalize("NFKC", char)).casefold()
+    return table
+
+
 def document_words(text: str) -> list[str]:
     """The folded words of a whole text, without offsets: the fast view whole-article
-    near-duplicate detection needs (runs of letters and digits, each folded like a token)."""
-    words = _PLAIN_WORD_RE.findall(text.casefold())
-    if text.isascii():
+    near-duplicate detection needs (runs of letters and digits, folded like tokens)."""
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = folded.translate(_latin_table())
+    words = _PLAIN_WORD_RE.findall(folded)
+    if folded.isascii():
         return words
     return [word if word.isascii() else _fold_non_ascii(word) for word in words]

@@ -126,3 +126,18 @@ def test_tokens_of_news_like_text_fold_their_own_slice(pieces: list[str]) -> Non
         piece = text[token.start : token.end]
         if not any(ch.isdigit() for ch in piece):
             assert token.norm == fold(piece)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Corée du Nord: l’usine «KCNA»", ["coree", "du", "nord", "l", "usine", "kcna"]),
+        ("œuvres Straße ﬁn İstanbul", ["oeuvres", "strasse", "fin", "istanbul"]),
+        ("Core\u0301e", ["coree"]),
+        ("Ελλάδα", ["ellada"]),
+    ],
+)
+def test_document_words_fold_whole_texts_like_tokens(text: str, expected: list[str]) -> None:
+    from nearsame.normalize import document_words
+
+    assert document_words(text) == expected
