@@ -260,7 +260,7 @@ def build_report(
                 date=document.date, source=document.source, url=document.url,
                 language=analysis.language, length=len(document.text),
                 cluster=ids[canonical[position]] if position in canonical else None,
-                novelty=novelty(analysis, document.id, sources.get(position, []), mine),
+                novelty=novelty(analysis, sources.get(position, []), mine),
                 text=document.text if include_text else None,
             )
         )  # fmt: skip

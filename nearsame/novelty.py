@@ -66,10 +66,7 @@ def _extend(analysis: Analysis, first: int, last: int, unit_of: Sequence[int]) -
 
 
 def novelty(
-    later: Analysis,
-    doc_id: str,
-    sources: Sequence[Source],
-    boilerplate_units: Collection[int],
+    later: Analysis, sources: Sequence[Source], boilerplate_units: Collection[int]
 ) -> Novelty:
     """The novelty of ``later`` given its unit matches to earlier documents, earliest source first."""
     count = len(later.tokens)
@@ -88,7 +85,7 @@ def novelty(
                 labels[index] = _SHARED
                 origin[index] = source
     _absorb_stop_words(later, labels, unit_of, matched_units, origin)
-    return _spans(later, doc_id, labels, origin, unit_of)
+    return _spans(later, labels, origin, unit_of)
 
 
 def _absorb_stop_words(
@@ -123,7 +120,7 @@ def _absorb_stop_words(
 
 
 def _spans(
-    later: Analysis, doc_id: str, labels: list[int], origin: list[Source | None], unit_of: list[int]
+    later: Analysis, labels: list[int], origin: list[Source | None], unit_of: list[int]
 ) -> Novelty:
     new: list[tuple[int, int]] = []
     shared: list[SharedSpan] = []
