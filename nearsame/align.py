@@ -9,6 +9,7 @@ original texts (an empty span marks where a word was inserted or deleted).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -105,27 +106,17 @@ def _runs(matches: Sequence[UnitMatch]) -> list[list[UnitMatch]]:
 
 def _in_order(starts: Sequence[int]) -> set[int]:
     """Indexes of a longest increasing subsequence of ``starts`` (the passages read in order)."""
-    if not starts:
-        return set()
-    best_end: list[int] = []
-    tails: list[int] = []
+    tails: list[int] = []  # tails[k]: the index ending the best increasing run of length k + 1
     previous = [-1] * len(starts)
     for index, value in enumerate(starts):
-        low, high = 0, len(tails)
-        while low < high:
-            middle = (low + high) // 2
-            if starts[tails[middle]] < value:
-                low = middle + 1
-            else:
-                high = middle
-        previous[index] = tails[low - 1] if low else -1
-        if low == len(tails):
+        length = bisect_left(tails, value, key=starts.__getitem__)
+        previous[index] = tails[length - 1] if length else -1
+        if length == len(tails):
             tails.append(index)
         else:
-            tails[low] = index
-        best_end = tails
+            tails[length] = index
     chain = set()
-    position = best_end[-1]
+    position = tails[-1] if tails else -1
     while position != -1:
         chain.add(position)
         position = previous[position]
