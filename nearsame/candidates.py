@@ -10,11 +10,9 @@ datasketch's ``MinHashLSH`` finds with the same parameters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHashLSH
 
 from nearsame.sketch import Signatures
 
@@ -26,6 +24,7 @@ __all__ = [
     "candidate_pairs",
     "estimate_pairs",
     "pair_estimates",
+    "use_banding",
 ]
 
 BandKeys = npt.NDArray[np.uint64]
@@ -60,12 +59,29 @@ class Banding:
         return float(1 - (1 - jaccard**self.rows) ** self.bands)
 
 
-@cache
+_BANDINGS: dict[tuple[float, int], Banding] = {}
+
+
 def _banding(threshold: float, num_perm: int) -> Banding:
-    if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must be between 0 and 1 (exclusive), not {threshold}")
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=_RECALL_WEIGHTS)
-    return Banding(int(lsh.b), int(lsh.r))
+    found = _BANDINGS.get((threshold, num_perm))
+    if found is None:
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"threshold must be between 0 and 1 (exclusive), not {threshold}")
+        # imported here: datasketch imports scipy (most of a second), and an index knows its bandings
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=_RECALL_WEIGHTS)
+        found = _BANDINGS[(threshold, num_perm)] = Banding(int(lsh.b), int(lsh.r))
+    return found
+
+
+def use_banding(threshold: float, num_perm: int, banding: Banding) -> None:
+    """Make ``banding`` the one `Banding.for_threshold` gives (an index records its bandings)."""
+    if not 0.0 < threshold < 1.0 or banding.bands * banding.rows > num_perm:
+        raise ValueError(
+            f"{banding} does not fit threshold {threshold} and {num_perm} permutations"
+        )
+    _BANDINGS.setdefault((round(threshold, 6), num_perm), banding)
 
 
 def band_keys(signatures: Signatures, banding: Banding) -> BandKeys:

@@ -7,13 +7,15 @@ when their phrasing differs. Numbers are content words (``15000`` is a fact).
 
 from __future__ import annotations
 
+import gzip
 import math
 import unicodedata
 from functools import cache, lru_cache
+from importlib.util import find_spec
+from pathlib import Path
 
 import Stemmer
 from stop_words import get_stop_words
-from wordfreq import get_frequency_dict
 
 from nearsame.normalize import ELISION_NORMS, Tokens, fold
 
@@ -135,13 +137,53 @@ def content_words(text: str, tokens: Tokens, language: str | None) -> tuple[str 
     return _content_words(language).terms(text, tokens)
 
 
+def _wordlist(language: str) -> list[list[str]] | None:
+    """wordfreq's ``best`` list for ``language`` (``large`` if there is one, else ``small``), read
+    straight from its data file, or ``None`` when there is no file of exactly that name.
+
+    Importing wordfreq costs about 0.4 s (langcodes, ftfy); reading its file is all a known
+    language needs.
+    """
+    spec = find_spec("wordfreq")
+    folders = spec.submodule_search_locations if spec else None
+    if not folders:
+        return None
+    for size in ("large", "small"):
+        path = Path(next(iter(folders))) / "data" / f"{size}_{language}.msgpack.gz"
+        if path.is_file():
+            try:  # wordfreq's own reader (a dependency of wordfreq)
+                import msgpack  # type: ignore[import-untyped]
+            except ImportError:
+                return None
+            with gzip.open(path, "rb") as handle:
+                data = msgpack.load(handle, raw=False)
+            header = data[0]
+            if (
+                isinstance(header, dict)
+                and header.get("format") == "cB"
+                and header.get("version") == 1
+            ):
+                return list(data[1:])
+            return None
+    return None
+
+
 @cache
 def _frequencies(language: str) -> dict[str, float]:
-    """wordfreq's frequency table for ``language`` (empty when wordfreq has none)."""
-    try:
-        return dict(get_frequency_dict(language))
-    except (LookupError, ValueError):
-        return {}
+    """wordfreq's frequency table for ``language`` (empty when wordfreq has none): the values of
+    ``wordfreq.get_frequency_dict(language)``."""
+    pack = _wordlist(language) if language.isalpha() else None
+    if pack is None:
+        from wordfreq import get_frequency_dict
+
+        try:
+            return dict(get_frequency_dict(language))
+        except (LookupError, ValueError):
+            return {}
+    found: dict[str, float] = {}
+    for index, bucket in enumerate(pack):
+        found.update(dict.fromkeys(bucket, 10 ** (-index / 100)))  # wordfreq.cB_to_freq(-index)
+    return found
 
 
 def word_information(word: str, language: str | None) -> float:

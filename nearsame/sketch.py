@@ -18,16 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
-from datasketch import LeanMinHash, MinHash
 
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
 from nearsame.normalize import document_words
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 __all__ = [
     "DocumentSketch",
@@ -36,8 +38,10 @@ __all__ = [
     "document_signatures",
     "estimate_jaccard",
     "minhash_of",
+    "permutations",
     "sketch",
     "token_hashes",
+    "use_permutations",
 ]
 
 U32 = np.uint32
@@ -80,12 +84,33 @@ class DocumentSketch:
     document: Signatures | None
 
 
-@cache
-def _permutations(
-    num_perm: int, seed: int
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    return a.astype(U32), b.astype(U32)
+_PERMUTATIONS: dict[tuple[int, int], tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = {}
+
+
+def permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """The affine32 permutations ``(a, b)``: datasketch's ``MinHash(num_perm, seed).permutations``.
+
+    datasketch (which imports scipy, most of a second) is imported only when they are not known
+    yet: an index records the ones it was built with and hands them over (`use_permutations`).
+    """
+    found = _PERMUTATIONS.get((num_perm, seed))
+    if found is None:
+        from datasketch import MinHash
+
+        a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        found = _PERMUTATIONS[(num_perm, seed)] = (a.astype(U32), b.astype(U32))
+    return found
+
+
+def use_permutations(num_perm: int, seed: int, a: Sequence[int], b: Sequence[int]) -> None:
+    """Make ``(a, b)`` the permutations for ``(num_perm, seed)`` (recorded by `permutations`)."""
+    found = (np.asarray(a, dtype=U32), np.asarray(b, dtype=U32))
+    if found[0].shape != (num_perm,) or found[1].shape != (num_perm,):
+        raise ValueError(f"permutations must hold {num_perm} values each")
+    _PERMUTATIONS.setdefault((num_perm, seed), found)
+
+
+_permutations = permutations
 
 
 def _fmix(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
@@ -202,6 +227,8 @@ def document_signatures(word_lists: Sequence[Sequence[str]], params: SketchParam
 
 def minhash_of(signature: Signatures, seed: int = 1) -> LeanMinHash:
     """A datasketch ``LeanMinHash`` holding ``signature`` (for datasketch's own LSH and storage)."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=seed, hashvalues=signature, scheme="affine32")
 
 

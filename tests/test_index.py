@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +15,7 @@ from nearsame.document import Document
 from nearsame.engine import compare
 from nearsame.errors import IndexStoreError
 from nearsame.index import IdConflictError, Index, open_index
+from nearsame.index.sqlite import SQLiteStore
 from nearsame.loaders import load_documents
 from nearsame.params import Params
 
@@ -196,3 +199,57 @@ def test_a_stored_analysis_reads_back_as_the_analysis_of_the_text() -> None:
     earlier, _ = seeds()
     analysis = analyze(earlier)
     assert unpack_analysis(pack_analysis(analysis), earlier) == analysis
+
+
+def test_an_index_records_datasketchs_bandings_and_permutations(tmp_path: Path) -> None:
+    from datasketch import MinHash
+
+    from nearsame.candidates import Banding
+
+    params = Params(verbatim_lsh=0.35)
+    with open_index(tmp_path / "index.db", params=params):
+        pass
+    stored = SQLiteStore(tmp_path / "index.db").read_params()
+    assert stored is not None
+    derived = stored["derived"]
+    s = params.sketch
+    channels = [(0.35, s.num_perm), (params.content_lsh, s.content_num_perm),
+                (params.document_lsh, s.doc_num_perm)]  # fmt: skip
+    assert derived["bandings"] == [
+        [Banding.for_threshold(*c).bands, Banding.for_threshold(*c).rows] for c in channels
+    ]
+    assert sorted(derived["permutations"]) == sorted({str(n) for _, n in channels})
+    for num_perm, (a, b) in derived["permutations"].items():
+        expected = MinHash(num_perm=int(num_perm), seed=s.seed, scheme="affine32").permutations
+        assert [a, b] == [part.tolist() for part in expected]
+    with open_index(tmp_path / "index.db") as reopened:
+        assert "derived" not in reopened.stats().params
+
+
+def test_a_fresh_process_checks_without_importing_datasketch_or_wordfreq(tmp_path: Path) -> None:
+    text = article(1)
+    with open_index(tmp_path / "index.db") as index:
+        index.add([doc("first", text)])
+    code = (
+        "import sys\n"
+        "from nearsame import Document, open_index\n"
+        "with open_index(sys.argv[1]) as index:\n"
+        "    d = index.check(Document(id='q', text=sys.argv[2], language='fr'))\n"
+        "print(d.status, *sorted({'datasketch', 'scipy', 'wordfreq'} & set(sys.modules)))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code, str(tmp_path / "index.db"),
+                            edited(text, 1)], capture_output=True, text=True, check=True)  # fmt: skip
+    assert found.stdout.split() == ["duplicate"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ca", "xx"])
+def test_word_frequencies_read_from_wordfreqs_files_are_wordfreqs(language: str) -> None:
+    from wordfreq import get_frequency_dict
+
+    from nearsame.language import _frequencies
+
+    try:
+        expected = dict(get_frequency_dict(language))
+    except LookupError:
+        expected = {}
+    assert list(_frequencies(language).items()) == list(expected.items())

@@ -20,7 +20,7 @@ from nearsame.index.base import (
     Store,
     check_params,
 )
-from nearsame.index.check import params_from_stored, stored_params
+from nearsame.index.check import derived_params, params_from_stored, stored_params, use_derived
 from nearsame.index.core import Index
 from nearsame.params import Params
 
@@ -76,12 +76,15 @@ def open_index(
         if stored is None:
             if not create:
                 raise IndexStoreError(f"{location}: no index here (create it with `index add`)")
-            store.write_params(stored_params(base))
+            store.write_params({**stored_params(base), "derived": derived_params(base)})
             stored = store.read_params() or stored_params(base)
-        elif params is not None:
+        derived = stored.pop("derived", None)  # older indexes have none
+        if params is not None:
             check_params(stored, stored_params(params), location)
         effective = params_from_stored(stored, base)
         check_params(stored, stored_params(effective), location)
+        if derived is not None:
+            use_derived(derived, effective)
     except BaseException:
         store.close()
         raise

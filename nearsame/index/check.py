@@ -24,13 +24,13 @@ import numpy.typing as npt
 from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
-from nearsame.candidates import Banding, band_keys
+from nearsame.candidates import Banding, band_keys, use_banding
 from nearsame.document import Document
 from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
 from nearsame.normalize import Tokens
 from nearsame.params import Params
 from nearsame.segment import Paragraph, Sentence
-from nearsame.sketch import DocumentSketch, SketchParams, sketch
+from nearsame.sketch import DocumentSketch, SketchParams, permutations, sketch, use_permutations
 from nearsame.verify import KINDS, document_similarity, score_units, unit_terms
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Candidates",
     "Prepared",
     "bucket_limits",
+    "derived_params",
     "find_candidates",
     "match_documents",
     "pack_analysis",
@@ -49,6 +50,7 @@ __all__ = [
     "unpack_analysis",
     "unpack_keys",
     "unpack_signatures",
+    "use_derived",
 ]
 
 FORMAT = 1
@@ -73,6 +75,39 @@ def stored_params(params: Params) -> dict[str, Any]:
         "min_words": params.min_words,
         "bucket_limits": list(bucket_limits(params)),
     }
+
+
+def _channels(params: Params) -> tuple[tuple[float, int], tuple[float, int], tuple[float, int]]:
+    s = params.sketch
+    return (
+        (params.verbatim_lsh, s.num_perm),
+        (params.content_lsh, s.content_num_perm),
+        (params.document_lsh, s.doc_num_perm),
+    )
+
+
+def derived_params(params: Params) -> dict[str, Any]:
+    """What an index records beside its parameters so that checking needs no datasketch (whose
+    import, with scipy, is most of a second): the banding of each channel and the MinHash
+    permutations, both computed by datasketch when the index is created."""
+    sizes = sorted({num_perm for _, num_perm in _channels(params)})
+    return {
+        "bandings": [[b.bands, b.rows] for b in _bandings(params)],
+        "permutations": {
+            str(n): [part.tolist() for part in permutations(n, params.sketch.seed)] for n in sizes
+        },
+    }
+
+
+def use_derived(derived: Mapping[str, Any], params: Params) -> None:
+    """Hand the bandings and permutations an index recorded (`derived_params`) over to
+    `nearsame.candidates` and `nearsame.sketch`, which would otherwise ask datasketch."""
+    for (threshold, num_perm), (bands, rows) in zip(
+        _channels(params), derived["bandings"], strict=True
+    ):
+        use_banding(threshold, num_perm, Banding(int(bands), int(rows)))
+    for num_perm, (a, b) in derived["permutations"].items():
+        use_permutations(int(num_perm), params.sketch.seed, a, b)
 
 
 def params_from_stored(stored: Mapping[str, Any], base: Params) -> Params:
@@ -102,12 +137,8 @@ def bucket_limits(params: Params) -> tuple[int, int, int]:
 
 
 def _bandings(params: Params) -> tuple[Banding, Banding, Banding]:
-    s = params.sketch
-    return (
-        Banding.for_threshold(params.verbatim_lsh, s.num_perm),
-        Banding.for_threshold(params.content_lsh, s.content_num_perm),
-        Banding.for_threshold(params.document_lsh, s.doc_num_perm),
-    )
+    verbatim, content, document = (Banding.for_threshold(*c) for c in _channels(params))
+    return verbatim, content, document
 
 
 @dataclass(frozen=True, slots=True)

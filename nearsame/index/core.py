@@ -151,7 +151,11 @@ class Index:
             documents=documents,
             crowded_keys=crowded,
             size_bytes=size,
-            params=self._store.read_params() or {},
+            params={
+                name: value
+                for name, value in (self._store.read_params() or {}).items()
+                if name != "derived"
+            },
         )
 
     def _prepare(self, document: Document) -> Prepared:
