@@ -201,6 +201,30 @@ def test_a_stored_analysis_reads_back_as_the_analysis_of_the_text() -> None:
     assert unpack_analysis(pack_analysis(analysis), earlier) == analysis
 
 
+def test_stored_unit_terms_are_those_verification_computes() -> None:
+    import json
+    import zlib
+
+    from nearsame.analyze import analyze
+    from nearsame.index.check import Verifiable, pack_analysis
+    from nearsame.verify import unit_terms
+
+    earlier, _ = seeds()
+    analysis = analyze(earlier)
+    blob = pack_analysis(analysis)
+    record = json.loads(zlib.decompress(blob))
+    del record["unit_terms"]  # as an index of before stored it: the terms are computed
+    older = zlib.compress(json.dumps(record).encode())
+    for packed, stored in ((blob, True), (older, False)):
+        verifiable = Verifiable.unpack(packed, earlier)
+        assert verifiable.analysis == analysis
+        assert len(verifiable.terms) == (len(analysis.sentence_tokens) if stored else 0)
+        for unit in range(len(analysis.sentence_tokens)):
+            found, expected = verifiable.unit_terms(unit), unit_terms(analysis, unit)
+            assert list(found.items()) == list(expected.items())
+            assert (found.names, found.total) == (expected.names, expected.total)
+
+
 def test_an_index_records_datasketchs_bandings_and_permutations(tmp_path: Path) -> None:
     from datasketch import MinHash
 

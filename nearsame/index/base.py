@@ -226,8 +226,8 @@ class Store(ABC):
         """A section no other writer enters: a check and an add inside it are one step."""
 
     @abstractmethod
-    def lookup(self, keys: Keys) -> Postings:
-        """Every entry under ``keys``, and which of them are crowded."""
+    def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
+        """Every entry under ``keys``, and which of ``crowd`` (default: ``keys``) are crowded."""
 
     @abstractmethod
     def documents(self, nums: Sequence[int]) -> list[StoredDocument]:

@@ -31,13 +31,15 @@ from nearsame.normalize import Tokens
 from nearsame.params import Params
 from nearsame.segment import Paragraph, Sentence
 from nearsame.sketch import DocumentSketch, SketchParams, permutations, sketch, use_permutations
-from nearsame.verify import KINDS, document_similarity, score_units, unit_terms
+from nearsame.verify import KINDS, UnitTerms, document_similarity, score_units, unit_terms
 
 __all__ = [
     "CONTENT_BUCKET",
     "FORMAT",
+    "VERBATIM",
     "Candidates",
     "Prepared",
+    "Verifiable",
     "bucket_limits",
     "derived_params",
     "find_candidates",
@@ -60,6 +62,8 @@ _SALTS = (np.uint64(0), np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8
 _SKETCH_FIELDS = ("num_perm", "content_num_perm", "doc_num_perm", "shingle", "doc_shingle", "seed")
 Keys = npt.NDArray[np.int64]
 Ints = npt.NDArray[np.int64]
+Signatures = npt.NDArray[np.uint32]
+_SPAN = 1 << 32  # more units than a document has
 
 
 def stored_params(params: Params) -> dict[str, Any]:
@@ -235,31 +239,57 @@ def unpack_keys(blob: bytes, params: Params) -> Keys:
     return _keys(unpack_signatures(blob, params), params)[0]
 
 
+def _rows(units: Ints, wanted: Ints) -> tuple[Ints, npt.NDArray[np.bool_]]:
+    """The row of each wanted unit in ``units`` (ascending), and whether it is there at all."""
+    rows = np.searchsorted(units, wanted)
+    inside = rows < len(units)
+    found = np.zeros(len(wanted), dtype=bool)
+    found[inside] = units[rows[inside]] == wanted[inside]
+    return np.where(found, rows, 0), found
+
+
 def _estimates(
-    pairs: Sequence[tuple[int, int]],
-    theirs: tuple[int, ...],
-    their_signatures: npt.NDArray[np.uint32],
-    mine: tuple[int, ...],
-    my_signatures: npt.NDArray[np.uint32],
+    theirs: Ints,
+    their_units: Ints,
+    their_signatures: Signatures,
+    mine: Ints,
+    my_units: Ints,
+    my_signatures: Signatures,
 ) -> npt.NDArray[np.float64]:
-    """The Jaccard similarity the signatures estimate for each pair (0 where a unit has none)."""
-    their_row = {unit: row for row, unit in enumerate(theirs)}
-    my_row = {unit: row for row, unit in enumerate(mine)}
-    found = np.zeros(len(pairs))
-    both = [(k, their_row[t], my_row[m]) for k, (t, m) in enumerate(pairs)
-            if t in their_row and m in my_row]  # fmt: skip
-    if both:
-        index, rows_t, rows_m = (np.asarray(c) for c in zip(*both, strict=True))
-        found[index] = np.mean(their_signatures[rows_t] == my_signatures[rows_m], axis=1)
+    """The Jaccard similarity the signatures estimate for each pair ``(theirs[k], mine[k])`` of
+    units (0 where a unit has no signature); ``*_units`` ascending, one per signature row."""
+    found = np.zeros(len(theirs))
+    rows_t, has_t = _rows(their_units, theirs)
+    rows_m, has_m = _rows(my_units, mine)
+    both = has_t & has_m
+    if both.any():
+        found[both] = np.mean(their_signatures[rows_t[both]] == my_signatures[rows_m[both]], axis=1)
     return found
 
 
+def _signature_arrays(
+    blob: bytes, params: Params
+) -> tuple[npt.NDArray[np.int32], Signatures, npt.NDArray[np.int32], Signatures]:
+    """Units and signatures of both unit channels of `pack_signatures`, as arrays (no copies)."""
+    s = params.sketch
+    n_v, n_c = (int(v) for v in np.frombuffer(blob, dtype=np.int32, count=2))
+    v_units = np.frombuffer(blob, dtype=np.int32, count=n_v, offset=12)
+    c_units = np.frombuffer(blob, dtype=np.int32, count=n_c, offset=12 + 4 * n_v)
+    offset = 12 + 4 * (n_v + n_c)
+    verbatim = np.frombuffer(blob, np.uint32, n_v * s.num_perm, offset).reshape(n_v, s.num_perm)
+    offset += 4 * n_v * s.num_perm
+    content = np.frombuffer(blob, np.uint32, n_c * s.content_num_perm, offset)
+    return v_units, verbatim, c_units, content.reshape(n_c, s.content_num_perm)
+
+
 def pack_analysis(analysis: Analysis) -> bytes:
-    """What verifying against a stored document needs from its analysis, compressed (no pickle).
+    """What verifying against a stored document needs from its analysis, compressed (no pickle):
+    the analysis and the content terms of each unit (`nearsame.verify.unit_terms`).
 
     Reading it back costs a small fraction of analysing the text again.
     """
     tokens = analysis.tokens
+    terms = [unit_terms(analysis, unit) for unit in range(len(analysis.sentence_tokens))]
     record = {
         "language": analysis.language,
         "starts": tokens.starts,
@@ -269,13 +299,12 @@ def pack_analysis(analysis: Analysis) -> bytes:
         "paragraphs": [(p.index, p.start, p.end) for p in analysis.paragraphs],
         "sentences": [(s.index, s.paragraph, s.start, s.end, s.words) for s in analysis.sentences],
         "sentence_tokens": analysis.sentence_tokens,
+        "unit_terms": [(list(t.items()), sorted(t.names)) for t in terms],
     }
     return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
 
-def unpack_analysis(blob: bytes, document: Document) -> Analysis:
-    """The `Analysis` `pack_analysis` stored, for ``document``."""
-    record = json.loads(zlib.decompress(blob))
+def _analysis_of(record: Mapping[str, Any], document: Document) -> Analysis:
     return Analysis(
         document=document,
         language=record["language"],
@@ -285,6 +314,42 @@ def unpack_analysis(blob: bytes, document: Document) -> Analysis:
         sentences=tuple(Sentence(*s) for s in record["sentences"]),
         sentence_tokens=tuple((first, stop) for first, stop in record["sentence_tokens"]),
     )
+
+
+def unpack_analysis(blob: bytes, document: Document) -> Analysis:
+    """The `Analysis` `pack_analysis` stored, for ``document``."""
+    return _analysis_of(json.loads(zlib.decompress(blob)), document)
+
+
+def _unit_terms(items: Sequence[Sequence[Any]], names: Sequence[str]) -> UnitTerms:
+    terms = UnitTerms((term, information) for term, information in items)
+    terms.names = frozenset(names)
+    terms.total = sum(terms.values())
+    return terms
+
+
+@dataclass(frozen=True, slots=True)
+class Verifiable:
+    """An indexed document ready to be verified against: its analysis, and the content terms of
+    its units (stored with it, or computed on first use and kept)."""
+
+    analysis: Analysis
+    terms: dict[int, UnitTerms] = field(default_factory=dict)
+
+    @classmethod
+    def unpack(cls, blob: bytes, document: Document) -> Verifiable:
+        """The analysis and unit terms `pack_analysis` stored (indexes of format 1 have no terms)."""
+        record = json.loads(zlib.decompress(blob))
+        stored = record.get("unit_terms") or ()
+        terms = {unit: _unit_terms(items, names) for unit, (items, names) in enumerate(stored)}
+        return cls(_analysis_of(record, document), terms)
+
+    def unit_terms(self, unit: int) -> UnitTerms:
+        """`nearsame.verify.unit_terms` of one unit."""
+        found = self.terms.get(unit)
+        if found is None:
+            found = self.terms[unit] = unit_terms(self.analysis, unit)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,19 +389,37 @@ class Candidates:
         floors = (0.8 * params.verbatim_lsh, 0.8 * params.content_lsh)
         pairs: dict[int, frozenset[tuple[int, int]]] = {}
         strength: dict[int, float] = {}
-        for doc in stored:
-            found = sorted(self.pairs.get(doc.num, ()))
-            if not found:
-                continue
-            theirs = unpack_signatures(doc.signatures, params)
-            verbatim = _estimates(found, theirs.verbatim_units, theirs.verbatim,
-                                  mine.verbatim_units, mine.verbatim)  # fmt: skip
-            content = _estimates(found, theirs.content_units, theirs.content,
-                                 mine.content_units, mine.content)  # fmt: skip
-            keep = (verbatim >= floors[0]) | (content >= floors[1])
-            if keep.any():
-                pairs[doc.num] = frozenset(p for p, k in zip(found, keep, strict=True) if k)
-                strength[doc.num] = float(np.maximum(verbatim, content)[keep].sum())
+        found = [(doc, sorted(self.pairs.get(doc.num, ()))) for doc in stored]
+        found = [(doc, these) for doc, these in found if these]
+        if found:
+            # every document's pairs at once: rows of their signatures, stacked document by document
+            arrays = [_signature_arrays(doc.signatures, params) for doc, _ in found]
+            sizes = [len(these) for _, these in found]
+            table = np.asarray([pair for _, these in found for pair in these], dtype=np.int64)
+            owner = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
+            estimates = []
+            for channel, my_units, my_signatures in (
+                (0, mine.verbatim_units, mine.verbatim),
+                (2, mine.content_units, mine.content),
+            ):
+                units = [a[channel].astype(np.int64) for a in arrays]
+                # document k's unit u is k * _SPAN + u: ascending over the stack
+                stacked = np.concatenate([k * _SPAN + u for k, u in enumerate(units)])
+                signatures = np.concatenate([a[channel + 1] for a in arrays])
+                estimates.append(_estimates(
+                    owner * _SPAN + table[:, 0], stacked, signatures,
+                    table[:, 1], np.asarray(my_units, dtype=np.int64), my_signatures,
+                ))  # fmt: skip
+            verbatim, content = estimates
+            keep_all = (verbatim >= floors[0]) | (content >= floors[1])
+            best = np.maximum(verbatim, content)
+            bounds = np.cumsum([0, *sizes]).tolist()
+            for k, (doc, these) in enumerate(found):
+                keep = keep_all[bounds[k] : bounds[k + 1]]
+                if keep.any():
+                    kept = keep.tolist()
+                    pairs[doc.num] = frozenset(p for p, y in zip(these, kept, strict=True) if y)
+                    strength[doc.num] = float(best[bounds[k] : bounds[k + 1]][keep].sum())
         screened = Candidates(pairs, self.whole, self.crowded)
         read = {doc.num for doc in stored}
         order = sorted(
@@ -392,11 +475,11 @@ def find_candidates(
     )
 
 
-def reanalyze(stored: StoredDocument, params: Params) -> Analysis:
+def reanalyze(stored: StoredDocument, params: Params) -> Verifiable:
     """The analysis of a stored document: the one stored, or the text analysed again."""
     if stored.analysis:
-        return unpack_analysis(stored.analysis, stored.document)
-    return analyze(stored.document, min_words=params.min_words)
+        return Verifiable.unpack(stored.analysis, stored.document)
+    return Verifiable(analyze(stored.document, min_words=params.min_words))
 
 
 def _coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
@@ -412,7 +495,7 @@ def _coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
 def match_documents(
     prepared: Prepared,
     candidates: Candidates,
-    indexed: Sequence[tuple[StoredDocument, Analysis]],
+    indexed: Sequence[tuple[StoredDocument, Verifiable]],
     params: Params,
 ) -> list[MatchedDocument]:
     """Verify and align the checked document against each candidate; the matched ones, best first."""
@@ -420,16 +503,14 @@ def match_documents(
     my_terms: dict[int, dict[str, float]] = {}
     mine_flagged = boilerplate_units(later) | candidates.crowded
     found: list[MatchedDocument] = []
-    for stored, earlier in indexed:
+    for stored, verifiable in indexed:
+        earlier = verifiable.analysis
         matches = []
-        their_terms: dict[int, dict[str, float]] = {}
         for their_unit, my_unit in sorted(candidates.pairs.get(stored.num, ())):
             terms = my_terms.get(my_unit)
             if terms is None:
                 terms = my_terms[my_unit] = unit_terms(later, my_unit)
-            theirs = their_terms.get(their_unit)
-            if theirs is None:
-                theirs = their_terms[their_unit] = unit_terms(earlier, their_unit)
+            theirs = verifiable.unit_terms(their_unit)
             result = score_units(
                 earlier, their_unit, later, my_unit, thresholds=params.thresholds,
                 terms=(theirs, terms),

@@ -9,7 +9,6 @@ from types import TracebackType
 
 import numpy as np
 
-from nearsame.analyze import Analysis
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import (
@@ -22,7 +21,9 @@ from nearsame.index.base import (
     StoredDocument,
 )
 from nearsame.index.check import (
+    VERBATIM,
     Prepared,
+    Verifiable,
     bucket_limits,
     find_candidates,
     match_documents,
@@ -56,7 +57,7 @@ class Index:
         self.params = params
         self.max_candidates = max_candidates
         self.max_lookup = max_lookup
-        self._analyses: OrderedDict[int, Analysis] = OrderedDict()
+        self._analyses: OrderedDict[int, Verifiable] = OrderedDict()
 
     def __enter__(self) -> Index:
         return self
@@ -190,7 +191,8 @@ class Index:
 
     def _decide(self, prepared: Prepared, params: Params, *, added: bool) -> Decision:
         document = prepared.document
-        postings = self._store.lookup(prepared.keys)
+        # only verbatim keys say anything by being crowded (boilerplate; see `find_candidates`)
+        postings = self._store.lookup(prepared.keys, prepared.keys[prepared.channels == VERBATIM])
         own = self._store.find(document.id)
         candidates = find_candidates(
             prepared, postings.keys, postings.nums, postings.units, postings.crowded,
@@ -215,9 +217,9 @@ class Index:
         found = {stored.num: stored for stored in self._store.documents(nums)}
         return [found[num] for num in nums if num in found]
 
-    def _analysis(self, stored: StoredDocument, params: Params) -> Analysis:
+    def _analysis(self, stored: StoredDocument, params: Params) -> Verifiable:
         cached = self._analyses.get(stored.num)
-        if cached is not None and cached.document.text == stored.document.text:
+        if cached is not None and cached.analysis.document.text == stored.document.text:
             self._analyses.move_to_end(stored.num)
             return cached
         analysis = reanalyze(stored, params)

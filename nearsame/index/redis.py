@@ -146,17 +146,18 @@ class RedisStore(Store):
                 if lock.owned():
                     lock.release()
 
-    def lookup(self, keys: Keys) -> Postings:
+    def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
         wanted = np.unique(keys).tolist()
+        asked = wanted if crowd is None else np.unique(crowd).tolist()
         with self._errors():
             pipe = self._r.pipeline(transaction=False)
             for key in wanted:
                 pipe.get(self._key("b", key))
-            if wanted:
-                pipe.smismember(self._key("crowded"), wanted)
+            if asked:
+                pipe.smismember(self._key("crowded"), asked)
             replies = pipe.execute()
         crowded = frozenset(
-            k for k, c in zip(wanted, replies[-1] if wanted else [], strict=True) if c
+            k for k, c in zip(asked, replies[-1] if asked else [], strict=True) if c
         )
         owners, entries = [], []
         for key, blob in zip(wanted, replies[: len(wanted)], strict=True):

@@ -26,6 +26,7 @@ from nearsame.index.base import Entry, Keys, Postings, Store, StoredDocument
 __all__ = ["SQLiteStore"]
 
 _CHUNK = 30_000
+_MMAP_SIZE = 1 << 34
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -91,6 +92,9 @@ class SQLiteStore(Store):
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous}")
+            # reads map the file instead of copying pages through read() (a lookup visits
+            # about a thousand B-tree paths); the size is an upper bound, not an allocation
+            self._db.execute(f"PRAGMA mmap_size={_MMAP_SIZE}")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as error:
             self._db.close()
@@ -126,17 +130,16 @@ class SQLiteStore(Store):
             raise
         self._run("COMMIT")
 
-    def lookup(self, keys: Keys) -> Postings:
+    def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
         wanted = np.unique(keys).tolist()
         rows: list[tuple[int, int, int]] = []
         crowded: set[int] = set()
         for chunk in _chunks(wanted):
             marks = _marks(len(chunk))
             rows += self._run(f"SELECT key, num, unit FROM bands WHERE key IN ({marks})", chunk)
-            crowded.update(
-                key
-                for (key,) in self._run(f"SELECT key FROM crowded WHERE key IN ({marks})", chunk)
-            )
+        for chunk in _chunks(wanted if crowd is None else np.unique(crowd).tolist()):
+            sql = f"SELECT key FROM crowded WHERE key IN ({_marks(len(chunk))})"
+            crowded.update(key for (key,) in self._run(sql, chunk))
         table = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
         return Postings(table[:, 0], table[:, 1], table[:, 2], frozenset(crowded))
 
