@@ -73,17 +73,20 @@ def open_index(
     store = _store(location, create)
     try:
         stored = store.read_params()
+        created = stored is None
         if stored is None:
             if not create:
                 raise IndexStoreError(f"{location}: no index here (create it with `index add`)")
-            store.write_params({**stored_params(base), "derived": derived_params(base)})
+            store.write_params(stored_params(base))
             stored = store.read_params() or stored_params(base)
-        derived = stored.pop("derived", None)  # older indexes have none
-        if params is not None:
+        elif params is not None:
             check_params(stored, stored_params(params), location)
         effective = params_from_stored(stored, base)
         check_params(stored, stored_params(effective), location)
-        if derived is not None:
+        derived = store.read_derived()  # indexes made before it was recorded have none
+        if derived is None and created:
+            store.write_derived(derived_params(effective))  # datasketch's, once
+        elif derived is not None:
             use_derived(derived, effective)
     except BaseException:
         store.close()

@@ -222,6 +222,15 @@ class Store(ABC):
         """Record the parameters of a new store (once, before anything is added)."""
 
     @abstractmethod
+    def read_derived(self) -> dict[str, Any] | None:
+        """What the store recorded beside its parameters (`write_derived`), if anything."""
+
+    @abstractmethod
+    def write_derived(self, derived: Mapping[str, Any]) -> None:
+        """Record values derived from the parameters (bandings, permutations) once, apart from
+        the parameters themselves so that versions that do not know them still open the store."""
+
+    @abstractmethod
     def exclusive(self) -> AbstractContextManager[None]:
         """A section no other writer enters: a check and an add inside it are one step."""
 

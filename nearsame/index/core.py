@@ -152,11 +152,7 @@ class Index:
             documents=documents,
             crowded_keys=crowded,
             size_bytes=size,
-            params={
-                name: value
-                for name, value in (self._store.read_params() or {}).items()
-                if name != "derived"
-            },
+            params=self._store.read_params() or {},
         )
 
     def _prepare(self, document: Document) -> Prepared:

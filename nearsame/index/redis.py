@@ -127,6 +127,15 @@ class RedisStore(Store):
         with self._errors():
             self._r.set(self._key("params"), json.dumps(dict(params), sort_keys=True), nx=True)
 
+    def read_derived(self) -> dict[str, Any] | None:
+        with self._errors():
+            value = self._r.get(self._key("derived"))
+        return json.loads(value) if value else None
+
+    def write_derived(self, derived: Mapping[str, Any]) -> None:
+        with self._errors():
+            self._r.set(self._key("derived"), json.dumps(dict(derived), sort_keys=True), nx=True)
+
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         lock = self._r.lock(

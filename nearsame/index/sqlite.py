@@ -119,6 +119,17 @@ class SQLiteStore(Store):
                 (json.dumps(dict(params), sort_keys=True),),
             )
 
+    def read_derived(self) -> dict[str, Any] | None:
+        rows = self._run("SELECT value FROM meta WHERE name = 'derived'")
+        return json.loads(rows[0][0]) if rows else None
+
+    def write_derived(self, derived: Mapping[str, Any]) -> None:
+        with self.exclusive():
+            self._run(
+                "INSERT OR IGNORE INTO meta (name, value) VALUES ('derived', ?)",
+                (json.dumps(dict(derived), sort_keys=True),),
+            )
+
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         self._run("BEGIN IMMEDIATE")
