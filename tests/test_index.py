@@ -218,7 +218,7 @@ def test_stored_unit_terms_are_those_verification_computes() -> None:
     for packed, stored in ((blob, True), (older, False)):
         verifiable = Verifiable.unpack(packed, earlier)
         assert verifiable.analysis == analysis
-        assert len(verifiable.terms) == (len(analysis.sentence_tokens) if stored else 0)
+        assert len(verifiable.stored) == (len(analysis.sentence_tokens) if stored else 0)
         for unit in range(len(analysis.sentence_tokens)):
             found, expected = verifiable.unit_terms(unit), unit_terms(analysis, unit)
             assert list(found.items()) == list(expected.items())

@@ -331,24 +331,27 @@ def _unit_terms(items: Sequence[Sequence[Any]], names: Sequence[str]) -> UnitTer
 @dataclass(frozen=True, slots=True)
 class Verifiable:
     """An indexed document ready to be verified against: its analysis, and the content terms of
-    its units (stored with it, or computed on first use and kept)."""
+    its units (read from the stored ones, or computed, on first use, and kept)."""
 
     analysis: Analysis
+    stored: Sequence[Any] = ()
     terms: dict[int, UnitTerms] = field(default_factory=dict)
 
     @classmethod
     def unpack(cls, blob: bytes, document: Document) -> Verifiable:
-        """The analysis and unit terms `pack_analysis` stored (indexes of format 1 have no terms)."""
+        """The analysis and unit terms `pack_analysis` stored (older indexes have no terms)."""
         record = json.loads(zlib.decompress(blob))
-        stored = record.get("unit_terms") or ()
-        terms = {unit: _unit_terms(items, names) for unit, (items, names) in enumerate(stored)}
-        return cls(_analysis_of(record, document), terms)
+        return cls(_analysis_of(record, document), record.get("unit_terms") or ())
 
     def unit_terms(self, unit: int) -> UnitTerms:
         """`nearsame.verify.unit_terms` of one unit."""
         found = self.terms.get(unit)
         if found is None:
-            found = self.terms[unit] = unit_terms(self.analysis, unit)
+            if unit < len(self.stored):
+                found = _unit_terms(*self.stored[unit])
+            else:
+                found = unit_terms(self.analysis, unit)
+            self.terms[unit] = found
         return found
 
 
