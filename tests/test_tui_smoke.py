@@ -21,11 +21,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+#: A tmux server of our own (its own socket), out of reach of any other tmux on the machine.
+SOCKET = f"nearsame-tests-{os.getpid()}"
+
+
 def tmux(*args: str) -> str:
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     run = subprocess.run(
-        ["tmux", "-u", *args], capture_output=True, encoding="utf-8", check=True, env=env
-    )
+        ["tmux", "-L", SOCKET, "-u", *args],
+        capture_output=True, encoding="utf-8", check=True, env=env,
+    )  # fmt: skip
     return run.stdout
 
 
@@ -33,7 +38,7 @@ def tmux(*args: str) -> str:
 def terminal(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     name = f"nearsame-{uuid.uuid4().hex[:8]}"
     yield name, tmp_path / "status"
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+    subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True, check=False)
 
 
 def start(name: str, status: Path, env: str = "") -> None:

@@ -42,8 +42,8 @@ class StoryScreen(Screen[None]):
         shared = sum(1 for d in report.documents if d.novelty.shared_chars)
         summary = Text.assemble(
             (f"{len(report.documents)} articles", "bold"),
-            f" · {len(report.matches)} shared passages · {shared} articles reuse earlier text"
-            f" · {len(report.clusters)} near-duplicate cluster(s)\n",
+            f" · {_count(len(report.matches), 'shared passage')} · {shared} reusing earlier text"
+            f" · {_count(len(report.clusters), 'near-duplicate cluster')}\n",
             ("space marks two articles to compare · enter opens · ? help", "dim"),
         )
         if self.story.problems:
@@ -107,3 +107,8 @@ class StoryScreen(Screen[None]):
         if not weights:
             return None
         return max(weights, key=lambda d: weights[d]), cursor
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 shared passage``, ``3 shared passages``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
