@@ -283,13 +283,11 @@ def _signature_arrays(
 
 
 def pack_analysis(analysis: Analysis) -> bytes:
-    """What verifying against a stored document needs from its analysis, compressed (no pickle):
-    the analysis and the content terms of each unit (`nearsame.verify.unit_terms`).
+    """What verifying against a stored document needs from its analysis, compressed (no pickle).
 
     Reading it back costs a small fraction of analysing the text again.
     """
     tokens = analysis.tokens
-    terms = [unit_terms(analysis, unit) for unit in range(len(analysis.sentence_tokens))]
     record = {
         "language": analysis.language,
         "starts": tokens.starts,
@@ -299,7 +297,6 @@ def pack_analysis(analysis: Analysis) -> bytes:
         "paragraphs": [(p.index, p.start, p.end) for p in analysis.paragraphs],
         "sentences": [(s.index, s.paragraph, s.start, s.end, s.words) for s in analysis.sentences],
         "sentence_tokens": analysis.sentence_tokens,
-        "unit_terms": [(list(t.items()), sorted(t.names)) for t in terms],
     }
     return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
@@ -321,37 +318,23 @@ def unpack_analysis(blob: bytes, document: Document) -> Analysis:
     return _analysis_of(json.loads(zlib.decompress(blob)), document)
 
 
-def _unit_terms(items: Sequence[Sequence[Any]], names: Sequence[str]) -> UnitTerms:
-    terms = UnitTerms((term, information) for term, information in items)
-    terms.names = frozenset(names)
-    terms.total = sum(terms.values())
-    return terms
-
-
 @dataclass(frozen=True, slots=True)
 class Verifiable:
     """An indexed document ready to be verified against: its analysis, and the content terms of
-    its units (read from the stored ones, or computed, on first use, and kept)."""
+    its units, computed on first use and kept as long as the analysis is (in `Index`'s LRU).
+
+    (Storing the terms with the analysis was tried: the larger records cost more to decode than
+    the terms cost to compute, and the 99th percentile of a check doubled.)
+    """
 
     analysis: Analysis
-    stored: Sequence[Any] = ()
     terms: dict[int, UnitTerms] = field(default_factory=dict)
-
-    @classmethod
-    def unpack(cls, blob: bytes, document: Document) -> Verifiable:
-        """The analysis and unit terms `pack_analysis` stored (older indexes have no terms)."""
-        record = json.loads(zlib.decompress(blob))
-        return cls(_analysis_of(record, document), record.get("unit_terms") or ())
 
     def unit_terms(self, unit: int) -> UnitTerms:
         """`nearsame.verify.unit_terms` of one unit."""
         found = self.terms.get(unit)
         if found is None:
-            if unit < len(self.stored):
-                found = _unit_terms(*self.stored[unit])
-            else:
-                found = unit_terms(self.analysis, unit)
-            self.terms[unit] = found
+            found = self.terms[unit] = unit_terms(self.analysis, unit)
         return found
 
 
@@ -481,7 +464,7 @@ def find_candidates(
 def reanalyze(stored: StoredDocument, params: Params) -> Verifiable:
     """The analysis of a stored document: the one stored, or the text analysed again."""
     if stored.analysis:
-        return Verifiable.unpack(stored.analysis, stored.document)
+        return Verifiable(unpack_analysis(stored.analysis, stored.document))
     return Verifiable(analyze(stored.document, min_words=params.min_words))
 
 
