@@ -7,7 +7,7 @@ duplicates-only run, which needs no sentences, no language and no content words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -24,7 +24,7 @@ __all__ = ["duplicate_groups", "duplicates_report"]
 
 
 def duplicate_groups(
-    words: Sequence[Sequence[str]],
+    words: Callable[[int], Sequence[str]],
     signatures: Signatures,
     rows: Sequence[int],
     *,
@@ -35,9 +35,9 @@ def duplicate_groups(
 ) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
     """Clusters of near-duplicate documents among ``count`` documents, and each linked pair's score.
 
-    ``signatures[k]`` is the fingerprint of document ``rows[k]``, whose words are ``words[rows[k]]``.
-    Candidates come from LSH at ``threshold``; a pair is linked when its word similarity is at
-    least ``duplicate``.
+    ``signatures[k]`` is the fingerprint of document ``rows[k]``, whose words are
+    ``words(rows[k])`` (asked for candidates only). Candidates come from LSH at ``threshold``; a
+    pair is linked when its word similarity is at least ``duplicate``.
     """
     if len(rows) < 2:
         return [], {}
@@ -46,7 +46,7 @@ def duplicate_groups(
     scores: dict[tuple[int, int], float] = {}
     for first, second in sorted(pairs):
         a, b = rows[first], rows[second]
-        similarity = words_similarity(words[a], words[b])
+        similarity = words_similarity(words(a), words(b))
         if similarity >= duplicate:
             scores[(min(a, b), max(a, b))] = similarity
     return clusters(count, scores), scores
@@ -75,7 +75,7 @@ def duplicates_report(
     rows = [index for index, w in enumerate(words) if w]
     signatures = document_signatures([words[r] for r in rows], params.sketch)
     groups, scores = duplicate_groups(
-        words, signatures, rows, count=total, threshold=params.document_lsh,
+        words.__getitem__, signatures, rows, count=total, threshold=params.document_lsh,
         duplicate=params.duplicate, max_bucket=max(params.max_bucket, 1000),
     )  # fmt: skip
     canonical = canonical_of(groups)

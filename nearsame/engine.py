@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -212,9 +213,9 @@ def _duplicate_clusters(corpus: _Corpus, params: Params) -> list[list[int]]:
     if len(rows) < 2:
         return []
     signatures = np.stack([corpus.sketches[p].document for p in rows])  # type: ignore[misc]
-    words = [document_words(a.document.body) for a in corpus.analyses]
+    words = cache(lambda position: document_words(corpus.analyses[position].document.body))
     groups, _ = duplicate_groups(
-        words, signatures, rows, count=len(words), threshold=params.document_lsh,
+        words, signatures, rows, count=len(corpus.analyses), threshold=params.document_lsh,
         duplicate=params.duplicate, max_bucket=max(params.max_bucket, 1000),
     )  # fmt: skip
     return groups
