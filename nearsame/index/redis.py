@@ -118,23 +118,27 @@ class RedisStore(Store):
         except redis.RedisError as error:
             _fail(self.location, error)
 
-    def read_params(self) -> dict[str, Any] | None:
+    def _read_meta(self, name: str) -> dict[str, Any] | None:
         with self._errors():
-            value = self._r.get(self._key("params"))
+            value = self._r.get(self._key(name))
         return json.loads(value) if value else None
+
+    def _write_meta(self, name: str, value: Mapping[str, Any]) -> None:
+        """Record ``value`` under ``name`` unless something is already there (first writer wins)."""
+        with self._errors():
+            self._r.set(self._key(name), json.dumps(dict(value), sort_keys=True), nx=True)
+
+    def read_params(self) -> dict[str, Any] | None:
+        return self._read_meta("params")
 
     def write_params(self, params: Mapping[str, Any]) -> None:
-        with self._errors():
-            self._r.set(self._key("params"), json.dumps(dict(params), sort_keys=True), nx=True)
+        self._write_meta("params", params)
 
     def read_derived(self) -> dict[str, Any] | None:
-        with self._errors():
-            value = self._r.get(self._key("derived"))
-        return json.loads(value) if value else None
+        return self._read_meta("derived")
 
     def write_derived(self, derived: Mapping[str, Any]) -> None:
-        with self._errors():
-            self._r.set(self._key("derived"), json.dumps(dict(derived), sort_keys=True), nx=True)
+        self._write_meta("derived", derived)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
