@@ -6,12 +6,12 @@ Every span is ``[start, end)`` in code points of the document's original text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from nearsame.report import DocumentReport, Match, Report, SharedSpan
+from nearsame.segment import paragraph_spans
 
 __all__ = [
     "Row",
@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 Role = Literal["plain", "match", "new", "shared", "boilerplate"]
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +71,22 @@ def pair_matches(report: Report, earlier: str, later: str) -> list[Match]:
 
 
 def paragraphs(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """The paragraphs (split at blank lines, whitespace trimmed) of ``text[start:end]``."""
-    position = start
-    for found in _BLANK_LINE.finditer(text, start, end):
-        yield from _trimmed(text, position, found.start())
-        position = found.end()
-    yield from _trimmed(text, position, end)
+    """The paragraphs (split at blank lines, whitespace trimmed) of ``text[start:end]``: the
+    segmenter's own, so that the views break lines where the engine sees paragraphs."""
+    return paragraph_spans(text, start, end)
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """``text[start:end]`` without its surrounding whitespace, as one span (none if blank)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if start < end:
         yield start, end
+
+
+_NONE: list[int] = []
 
 
 def _chain(matches: Sequence[Match]) -> set[int]:
@@ -99,11 +99,8 @@ def _chain(matches: Sequence[Match]) -> set[int]:
             if matches[j].earlier.end <= match.earlier.start
             and matches[j].later.end <= match.later.start
         ]
-        empty: list[int] = []
-        best.append([*max(options, key=_size, default=empty), i])
-    longest: list[int] = []
-    for chain in best:
-        longest = chain if len(chain) > len(longest) else longest
+        best.append([*max(options, key=_size, default=_NONE), i])
+    longest = max(best, key=_size, default=_NONE)
     return set(longest)
 
 

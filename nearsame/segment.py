@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Paragraph", "Segmentation", "Sentence", "segment"]
+__all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
 
 MIN_WORDS = 6
 _QUOTE_MAX = 400
@@ -148,7 +148,7 @@ def segment(text: str, *, start: int = 0, min_words: int = MIN_WORDS) -> Segment
         raise ValueError(f"min_words must be at least 1, not {min_words}")
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
-    for p_start, p_end in _paragraph_spans(text, start):
+    for p_start, p_end in paragraph_spans(text, start):
         paragraph = Paragraph(len(paragraphs), p_start, p_end)
         paragraphs.append(paragraph)
         for s_start, s_end, words in _sentences_of(text, p_start, p_end, min_words):
@@ -164,13 +164,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _paragraph_spans(text: str, start: int) -> list[tuple[int, int]]:
+def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The paragraphs of ``text[start:end]`` (blocks between blank lines), whitespace trimmed."""
+    stop = len(text) if end is None else end
     spans = []
     position = start
-    for match in _PARA_BREAK_RE.finditer(text, start):
+    for match in _PARA_BREAK_RE.finditer(text, start, stop):
         spans.append(_trim(text, position, match.start()))
         position = match.end()
-    spans.append(_trim(text, position, len(text)))
+    spans.append(_trim(text, position, stop))
     return [(s, e) for s, e in spans if s < e]
 
 
