@@ -24,7 +24,7 @@ import numpy.typing as npt
 from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
-from nearsame.candidates import Banding, band_keys, use_banding
+from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, pair_estimates, use_banding
 from nearsame.document import Document
 from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
 from nearsame.normalize import Tokens
@@ -263,7 +263,7 @@ def _estimates(
     rows_m, has_m = _rows(my_units, mine)
     both = has_t & has_m
     if both.any():
-        found[both] = np.mean(their_signatures[rows_t[both]] == my_signatures[rows_m[both]], axis=1)
+        found[both] = pair_estimates(their_signatures[rows_t[both]], my_signatures[rows_m[both]])
     return found
 
 
@@ -372,7 +372,7 @@ class Candidates:
         most ``limit`` documents to verify, best first.
         """
         mine = prepared.sketch
-        floors = (0.8 * params.verbatim_lsh, 0.8 * params.content_lsh)
+        floors = (SCREEN_MARGIN * params.verbatim_lsh, SCREEN_MARGIN * params.content_lsh)
         pairs: dict[int, frozenset[tuple[int, int]]] = {}
         strength: dict[int, float] = {}
         found = [(doc, sorted(self.pairs.get(doc.num, ()))) for doc in stored]
