@@ -134,15 +134,24 @@ def test_bad_records_are_located_and_the_others_still_answered(index: str, cli: 
     assert "4 error(s)" in result.stderr
 
 
-def test_wrong_index_parameters_are_refused_with_exit_2(index: str, cli: Runner) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("format", 99, "index format 99, this version reads 2"),
+        ("hash", "sha1", "hash: index has 'sha1', asked for"),
+    ],
+)
+def test_wrong_index_parameters_are_refused_with_exit_2(
+    index: str, cli: Runner, name: str, value: object, message: str
+) -> None:
     with sqlite3.connect(index) as db:
         params = json.loads(db.execute("SELECT value FROM meta").fetchone()[0])
-        params["format"] = 99
+        params[name] = value
         db.execute("UPDATE meta SET value = ? WHERE name = 'params'", (json.dumps(params),))
     db.close()
     result = cli("check", "-", "--index", index, stdin=jsonl({"id": "x", "text": article(1)}))
     assert result.returncode == 2
-    assert "format: index has 99, asked for 1" in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("where", ["missing.db", "nowhere/index.db", "notes.txt"])

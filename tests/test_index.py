@@ -126,6 +126,30 @@ def test_a_key_shared_by_too_many_documents_becomes_crowded(tmp_path: Path) -> N
         assert decision.status == "unique"
 
 
+def test_an_index_of_an_earlier_format_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # format 1: one row per band entry
+        db.execute("CREATE TABLE bands (key INTEGER, num INTEGER, unit INTEGER)")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(IndexStoreError, match="earlier version of nearsame.*build it again"):
+        open_index(path)
+    assert path.read_bytes() == before
+
+
+def test_removing_documents_empties_their_postings(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    with open_index(path) as index:
+        index.add([doc("a", article(1)), doc("b", article(2))])
+        assert index.remove("a") and index.remove("b")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM postings").fetchone() == (0,)
+    db.close()
+    with open_index(path) as index:
+        index.add([doc("a", article(1))])
+        assert index.check(doc("c", article(1))).status == "duplicate"
+
+
 def test_a_file_index_persists_and_reopens_with_its_own_parameters(tmp_path: Path) -> None:
     path = tmp_path / "i.db"
     params = Params(verbatim_lsh=0.5)

@@ -20,7 +20,13 @@ from nearsame.index.base import (
     Store,
     check_params,
 )
-from nearsame.index.check import derived_params, params_from_stored, stored_params, use_derived
+from nearsame.index.check import (
+    FORMAT,
+    derived_params,
+    params_from_stored,
+    stored_params,
+    use_derived,
+)
 from nearsame.index.core import Index
 from nearsame.params import Params
 
@@ -79,6 +85,11 @@ def open_index(
                 raise IndexStoreError(f"{location}: no index here (create it with `index add`)")
             store.write_params(stored_params(base))
             stored = store.read_params() or stored_params(base)
+        elif stored.get("format") != FORMAT:
+            raise IndexStoreError(
+                f"{location}: this index was made by another version of nearsame (index format"
+                f" {stored.get('format')}, this version reads {FORMAT}); build it again"
+            )
         elif params is not None:
             check_params(stored, stored_params(params), location)
         effective = params_from_stored(stored, base)

@@ -55,7 +55,7 @@ __all__ = [
     "use_derived",
 ]
 
-FORMAT = 1
+FORMAT = 2  # 2: SQLite band table packed one row per key
 CONTENT_BUCKET = 32
 VERBATIM, CONTENT, DOCUMENT = 0, 1, 2
 _SALTS = (np.uint64(0), np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7))

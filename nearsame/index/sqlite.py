@@ -1,7 +1,10 @@
 """The embedded index: one SQLite file in WAL mode (documents, signatures, an indexed band table).
 
-Opening reads one row of parameters, whatever the size of the file. Band entries live in a
-``WITHOUT ROWID`` table keyed ``(key, num, unit)``, so a lookup is one range scan per key. Every
+Opening reads one row of parameters, whatever the size of the file. The band table holds one row
+per key, ``postings(key INTEGER PRIMARY KEY, entries BLOB)``: the key is the row id (SQLite's
+fastest B-tree) and ``entries`` packs the key's ``(document number, unit)`` pairs, 8 bytes each, as
+the Redis backend does; ``NULL`` marks a crowded key. A lookup is one descent per key and one row
+back, whatever the number of entries (a row per entry cost a third more per check). Every
 write happens in a ``BEGIN IMMEDIATE`` transaction: a check and the add that follows it are one
 step for every other process, and a process killed in the middle leaves either the whole
 transaction or none of it (SQLite's journal). ``synchronous=FULL`` by default: an add that has
@@ -39,12 +42,16 @@ CREATE TABLE IF NOT EXISTS documents (
     signatures BLOB NOT NULL,
     analysis BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS bands (
-    key INTEGER NOT NULL, num INTEGER NOT NULL, unit INTEGER NOT NULL,
-    PRIMARY KEY (key, num, unit)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS crowded (key INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS postings (key INTEGER PRIMARY KEY, entries BLOB);
+CREATE INDEX IF NOT EXISTS crowded ON postings (key) WHERE entries IS NULL;
 """
+# one (key, entry) upsert: append the entry, or mark the key crowded (NULL) past its limit
+_UPSERT = """
+INSERT INTO postings (key, entries) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET entries =
+    CASE WHEN entries IS NULL OR length(entries) + length(excluded.entries) > ?3 THEN NULL
+         ELSE CAST(entries || excluded.entries AS BLOB) END
+"""
+_ENTRY = np.dtype([("num", "<i4"), ("unit", "<i4")])
 _COLUMNS = (
     "num, id, text, title, date, source, url, path, language, body_start, metadata, signatures,"
     " analysis"
@@ -69,6 +76,39 @@ def _row_document(row: Sequence[Any]) -> StoredDocument:
     return StoredDocument(num=num, document=document, signatures=bytes(sig), analysis=bytes(an))
 
 
+def _postings(entries: Sequence[Entry], nums: Sequence[int]) -> list[tuple[int, bytes | None, int]]:
+    """One upsert row per distinct key of ``entries`` (document ``nums[i]`` for ``entries[i]``):
+    the key, its new entries packed (``None`` if they alone crowd it), and its limit in bytes.
+
+    Rows come in key order, so that the writes walk the B-tree once instead of jumping about it.
+    """
+    if not entries:
+        return []
+    keys = np.concatenate([e.keys for e in entries])
+    owners = np.repeat(np.asarray(nums, dtype=np.int64), [len(e.keys) for e in entries])
+    units = np.concatenate([e.units for e in entries])
+    limits = np.concatenate([e.limits for e in entries])
+    order = np.lexsort((units, owners, keys))  # by key, then document, then unit
+    keys, owners, units, limits = keys[order], owners[order], units[order], limits[order]
+    new = np.r_[
+        True, (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1]) | (units[1:] != units[:-1])
+    ]
+    keys, owners, units, limits = keys[new], owners[new], units[new], limits[new]
+    packed = np.empty(len(keys), dtype=_ENTRY)
+    packed["num"], packed["unit"] = owners, units
+    raw, size = packed.tobytes(), _ENTRY.itemsize
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    stops = np.r_[starts[1:], len(keys)]
+    crowded = (stops - starts > limits[starts]).tolist()
+    return [
+        (key, None if full else raw[start:stop], limit)
+        for key, start, stop, limit, full in zip(
+            keys[starts].tolist(), (starts * size).tolist(), (stops * size).tolist(),
+            (limits[starts] * size).tolist(), crowded, strict=True,
+        )
+    ]  # fmt: skip
+
+
 class SQLiteStore(Store):
     """A `Store` in one SQLite file (or in memory, for ``memory://``)."""
 
@@ -89,6 +129,21 @@ class SQLiteStore(Store):
             self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
             raise IndexStoreError(f"{path}: cannot open the index ({error})") from error
+        try:
+            old = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bands'"
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._db.close()
+            raise IndexStoreError(
+                f"{path}: not a nearsame index, or not readable ({error})"
+            ) from error
+        if old:
+            self._db.close()
+            raise IndexStoreError(
+                f"{path}: this index was made by an earlier version of nearsame (index format 1);"
+                " build it again with `nearsame index add`"
+            )
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous}")
@@ -145,16 +200,27 @@ class SQLiteStore(Store):
 
     def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
         wanted = np.unique(keys).tolist()
-        rows: list[tuple[int, int, int]] = []
+        found: list[int] = []
+        blobs: list[bytes] = []
         crowded: set[int] = set()
         for chunk in _chunks(wanted):
-            marks = _marks(len(chunk))
-            rows += self._run(f"SELECT key, num, unit FROM bands WHERE key IN ({marks})", chunk)
-        for chunk in _chunks(wanted if crowd is None else np.unique(crowd).tolist()):
-            sql = f"SELECT key FROM crowded WHERE key IN ({_marks(len(chunk))})"
-            crowded.update(key for (key,) in self._run(sql, chunk))
-        table = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
-        return Postings(table[:, 0], table[:, 1], table[:, 2], frozenset(crowded))
+            sql = f"SELECT key, entries FROM postings WHERE key IN ({_marks(len(chunk))})"
+            for key, entries in self._run(sql, chunk):
+                if entries is None:
+                    crowded.add(key)
+                else:
+                    found.append(key)
+                    blobs.append(entries)
+        if crowd is not None:
+            crowded.intersection_update(np.unique(crowd).tolist())
+        table = np.frombuffer(b"".join(blobs), dtype=_ENTRY)
+        owners = np.repeat(
+            np.asarray(found, dtype=np.int64), [len(b) // _ENTRY.itemsize for b in blobs]
+        )
+        return Postings(
+            owners, table["num"].astype(np.int64), table["unit"].astype(np.int64),
+            frozenset(crowded),
+        )  # fmt: skip
 
     def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         found = []
@@ -169,8 +235,7 @@ class SQLiteStore(Store):
         return _row_document(rows[0]) if rows else None
 
     def insert(self, entries: Sequence[Entry]) -> None:
-        bands: list[tuple[int, int, int]] = []
-        limits: dict[int, int] = {}
+        nums: list[int] = []
         for entry in entries:
             document = entry.document
             cursor = self._db.cursor()
@@ -189,50 +254,38 @@ class SQLiteStore(Store):
                 ) from error
             finally:
                 cursor.close()
-            num = int(cursor.lastrowid or 0)
-            keys = entry.keys.tolist()
-            bands += zip(keys, [num] * len(keys), entry.units.tolist(), strict=True)
-            limits.update(zip(keys, entry.limits.tolist(), strict=True))
-        self._insert_bands(bands, limits)
-
-    def _insert_bands(self, bands: list[tuple[int, int, int]], limits: dict[int, int]) -> None:
-        keys = sorted(limits)
-        crowded: set[int] = set()
-        for chunk in _chunks(keys):
-            sql = f"SELECT key FROM crowded WHERE key IN ({_marks(len(chunk))})"
-            crowded.update(key for (key,) in self._run(sql, chunk))
+            nums.append(int(cursor.lastrowid or 0))
         try:
-            self._db.executemany(
-                "INSERT OR IGNORE INTO bands (key, num, unit) VALUES (?, ?, ?)",
-                [band for band in bands if band[0] not in crowded],
-            )
+            self._db.executemany(_UPSERT, _postings(entries, nums))
         except sqlite3.Error as error:
             raise IndexStoreError(f"{self.location}: {error}") from error
-        smallest = min(limits.values(), default=0)
-        full: list[int] = []
-        for chunk in _chunks([key for key in keys if key not in crowded]):
-            sql = (
-                f"SELECT key, count(*) FROM bands WHERE key IN ({_marks(len(chunk))})"
-                " GROUP BY key HAVING count(*) > ?"
-            )
-            full += (key for key, n in self._run(sql, [*chunk, smallest]) if n > limits[key])
-        for key in full:
-            self._run("INSERT OR IGNORE INTO crowded (key) VALUES (?)", (key,))
-            self._run("DELETE FROM bands WHERE key = ?", (key,))
 
     def delete(self, stored: StoredDocument, keys: Keys) -> None:
         self._run("DELETE FROM documents WHERE num = ?", (stored.num,))
+        kept: list[tuple[bytes, int]] = []
+        emptied: list[tuple[int]] = []
+        for chunk in _chunks(np.unique(keys).tolist()):
+            sql = f"SELECT key, entries FROM postings WHERE key IN ({_marks(len(chunk))})"
+            for key, blob in self._run(sql, chunk):
+                if blob is None:
+                    continue  # crowded stays crowded
+                found = np.frombuffer(blob, dtype=_ENTRY)
+                rest = found[found["num"] != stored.num]
+                if len(rest) == len(found):
+                    continue
+                if len(rest):
+                    kept.append((rest.tobytes(), key))
+                else:
+                    emptied.append((key,))
         try:
-            self._db.executemany(
-                "DELETE FROM bands WHERE key = ? AND num = ?",
-                [(key, stored.num) for key in np.unique(keys).tolist()],
-            )
+            self._db.executemany("UPDATE postings SET entries = ? WHERE key = ?", kept)
+            self._db.executemany("DELETE FROM postings WHERE key = ?", emptied)
         except sqlite3.Error as error:
             raise IndexStoreError(f"{self.location}: {error}") from error
 
     def count(self) -> tuple[int, int, int | None]:
         documents = self._run("SELECT count(*) FROM documents")[0][0]
-        crowded = self._run("SELECT count(*) FROM crowded")[0][0]
+        crowded = self._run("SELECT count(*) FROM postings WHERE entries IS NULL")[0][0]
         size = None
         if self._path is not None:
             size = sum(
