@@ -186,6 +186,7 @@ def _frequencies(language: str) -> dict[str, float]:
     return found
 
 
+@lru_cache(maxsize=262_144)
 def word_information(word: str, language: str | None) -> float:
     """How much a word says, from its frequency in general text (wordfreq): ``8 - zipf``.
 

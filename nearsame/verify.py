@@ -23,9 +23,9 @@ told about the same people.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from rapidfuzz.distance import Indel
 
@@ -39,12 +39,14 @@ __all__ = [
     "UnitScore",
     "UnitTerms",
     "document_similarity",
+    "score_sequences",
     "score_units",
     "unit_terms",
     "words_similarity",
 ]
 
 Kind = Literal["exact", "near", "paraphrase"]
+_Term = TypeVar("_Term", bound=Hashable)
 KINDS: tuple[Kind, ...] = ("exact", "near", "paraphrase")
 
 
@@ -116,22 +118,25 @@ def unit_terms(analysis: Analysis, unit: int) -> UnitTerms:
     return terms
 
 
-def _names(terms: Mapping[str, float]) -> frozenset[str]:
-    return terms.names if isinstance(terms, UnitTerms) else frozenset()
+def _names(terms: Mapping[_Term, float]) -> frozenset[_Term]:
+    names: frozenset[_Term] = getattr(terms, "names", frozenset())
+    return names
 
 
-def _total(terms: Mapping[str, float]) -> float:
-    return terms.total if isinstance(terms, UnitTerms) else sum(terms.values())
+def _total(terms: Mapping[_Term, float]) -> float:
+    total: float | None = getattr(terms, "total", None)
+    return sum(terms.values()) if total is None else total
 
 
-def _content(first: Mapping[str, float], second: Mapping[str, float]) -> tuple[float, int, int]:
+def _content(first: Mapping[_Term, float], second: Mapping[_Term, float]) -> tuple[float, int, int]:
     """The weighted Dice overlap, the number of shared terms, and of shared terms that are not names."""
     shared = first.keys() & second.keys()
     if not shared:
         return 0.0, 0, 0
     total = _total(first) + _total(second)
     common = sum(min(first[t], second[t]) for t in shared)
-    facts = len(shared - (_names(first) | _names(second)))
+    names = _names(first) | _names(second)
+    facts = sum(1 for term in shared if term not in names)
     return (2 * common / total if total else 0.0), len(shared), facts
 
 
@@ -150,6 +155,21 @@ def score_units(
     a_norms = earlier.tokens.norms[a_first:a_stop]
     b_norms = later.tokens.norms[b_first:b_stop]
     a_terms, b_terms = terms or (unit_terms(earlier, earlier_unit), unit_terms(later, later_unit))
+    return score_sequences(a_norms, b_norms, a_terms, b_terms, thresholds)
+
+
+def score_sequences(
+    a_norms: Sequence[Hashable],
+    b_norms: Sequence[Hashable],
+    a_terms: Mapping[_Term, float],
+    b_terms: Mapping[_Term, float],
+    thresholds: Thresholds,
+) -> UnitScore:
+    """`score_units` on the units' folded words and content terms (`unit_terms`) themselves.
+
+    Any one-to-one stand-in for the words and terms (their 64-bit hashes, as an index stores
+    them) scores the same: only equality between them counts.
+    """
     content, shared, facts = _content(a_terms, b_terms)
     if min(len(a_norms), len(b_norms)) < thresholds.min_tokens:
         return UnitScore(None, 0.0, content, shared)
@@ -172,7 +192,7 @@ def score_units(
     return UnitScore(kind, surface, content, shared)
 
 
-def _containment(first: tuple[str, ...], second: tuple[str, ...]) -> float:
+def _containment(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
     """The share of the shorter sequence found, in order, in the longer one."""
     shorter = min(len(first), len(second))
     if not shorter:

@@ -132,7 +132,7 @@ def test_an_index_of_an_earlier_format_is_refused_untouched(tmp_path: Path) -> N
         db.execute("CREATE TABLE bands (key INTEGER, num INTEGER, unit INTEGER)")
     db.close()
     before = path.read_bytes()
-    with pytest.raises(IndexStoreError, match="earlier version of nearsame.*build it again"):
+    with pytest.raises(IndexStoreError, match=r"earlier version of nearsame.*build it again"):
         open_index(path)
     assert path.read_bytes() == before
 
@@ -225,20 +225,36 @@ def test_a_stored_analysis_reads_back_as_the_analysis_of_the_text() -> None:
     assert unpack_analysis(pack_analysis(analysis), earlier) == analysis
 
 
-def test_the_unit_terms_kept_with_an_analysis_are_those_verification_computes() -> None:
-    from nearsame.analyze import analyze
-    from nearsame.index.check import Verifiable, pack_analysis, unpack_analysis
-    from nearsame.verify import unit_terms
+def test_pairs_scored_on_stored_hashes_score_as_on_the_text() -> None:
+    from collections import Counter
 
-    earlier, _ = seeds()
-    analysis = analyze(earlier)
-    verifiable = Verifiable(unpack_analysis(pack_analysis(analysis), earlier))
-    for _ in range(2):  # computed, then kept
-        for unit in range(len(analysis.sentence_tokens)):
-            found, expected = verifiable.unit_terms(unit), unit_terms(analysis, unit)
-            assert list(found.items()) == list(expected.items())
-            assert (found.names, found.total) == (expected.names, expected.total)
-    assert len(verifiable.terms) == len(analysis.sentence_tokens)
+    from nearsame.analyze import analyze
+    from nearsame.index.units import (
+        CheckedUnits,
+        hash_units,
+        pack_units,
+        score_hashed,
+        unpack_units,
+    )
+    from nearsame.verify import Thresholds, score_units
+
+    earlier, later = seeds()
+    rewrite = replace(later, id="rewrite", text=edited(later.text, 9))
+    thresholds = Thresholds()
+    kinds: Counter[str | None] = Counter()
+    for first, second in ((earlier, later), (later, rewrite), (earlier, earlier)):
+        a, b = analyze(first), analyze(second)
+        stored = unpack_units(b"padding" + pack_units(hash_units(a)), len(b"padding"))
+        checked = CheckedUnits(b)
+        for unit_a in range(len(a.sentence_tokens)):
+            for unit_b in range(len(b.sentence_tokens)):
+                expected = score_units(a, unit_a, b, unit_b, thresholds=thresholds)
+                found = score_hashed(stored, unit_a, checked, unit_b, thresholds)
+                assert found.kind == expected.kind and found.shared_terms == expected.shared_terms
+                assert found.surface == expected.surface
+                assert found.content == pytest.approx(expected.content, rel=1e-12)
+                kinds[found.kind] += 1
+    assert kinds["exact"] and kinds["near"] and kinds["paraphrase"] and kinds[None]
 
 
 def test_an_index_records_datasketchs_bandings_and_permutations(tmp_path: Path) -> None:

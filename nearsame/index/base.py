@@ -243,6 +243,10 @@ class Store(ABC):
         """The stored documents numbered ``nums`` (missing ones are left out)."""
 
     @abstractmethod
+    def signatures(self, nums: Sequence[int]) -> dict[int, bytes]:
+        """The packed signatures of the documents numbered ``nums`` that exist (nothing else)."""
+
+    @abstractmethod
     def find(self, doc_id: str) -> StoredDocument | None:
         """The stored document with id ``doc_id``, if any."""
 

@@ -27,11 +27,19 @@ from nearsame.boilerplate import boilerplate_units
 from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, pair_estimates, use_banding
 from nearsame.document import Document
 from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
+from nearsame.index.units import (
+    CheckedUnits,
+    HashedUnits,
+    hash_units,
+    pack_units,
+    score_hashed,
+    unpack_units,
+)
 from nearsame.normalize import Tokens
 from nearsame.params import Params
 from nearsame.segment import Paragraph, Sentence
 from nearsame.sketch import DocumentSketch, SketchParams, permutations, sketch, use_permutations
-from nearsame.verify import KINDS, UnitTerms, document_similarity, score_units, unit_terms
+from nearsame.verify import KINDS, document_similarity
 
 __all__ = [
     "CONTENT_BUCKET",
@@ -39,20 +47,22 @@ __all__ = [
     "VERBATIM",
     "Candidates",
     "Prepared",
-    "Verifiable",
     "bucket_limits",
     "derived_params",
     "find_candidates",
     "match_documents",
     "pack_analysis",
+    "pack_fingerprint",
     "pack_signatures",
     "prepare",
     "reanalyze",
     "stored_params",
+    "stored_units",
     "unpack_analysis",
     "unpack_keys",
     "unpack_signatures",
     "use_derived",
+    "verify_hashed",
 ]
 
 FORMAT = 2  # 2: SQLite band table packed one row per key
@@ -211,6 +221,25 @@ def pack_signatures(sk: DocumentSketch) -> bytes:
     return b"".join(part.tobytes() for part in parts)
 
 
+def pack_fingerprint(prepared: Prepared) -> bytes:
+    """What an index stores as a document's signatures: the signatures, then its units as hashes
+    (`nearsame.index.units`), so that one read serves screening and verifying a candidate."""
+    return pack_signatures(prepared.sketch) + pack_units(hash_units(prepared.analysis))
+
+
+def _sketch_length(blob: bytes, params: Params) -> int:
+    s = params.sketch
+    n_v, n_c, has_doc = (int(v) for v in np.frombuffer(blob, dtype=np.int32, count=3))
+    return 4 * (
+        3 + n_v + n_c + n_v * s.num_perm + n_c * s.content_num_perm + has_doc * s.doc_num_perm
+    )
+
+
+def stored_units(blob: bytes, params: Params) -> HashedUnits:
+    """The units as hashes that `pack_fingerprint` stored after the signatures."""
+    return unpack_units(blob, _sketch_length(blob, params))
+
+
 def unpack_signatures(blob: bytes, params: Params) -> DocumentSketch:
     """The signatures `pack_signatures` stored."""
     s = params.sketch
@@ -319,26 +348,6 @@ def unpack_analysis(blob: bytes, document: Document) -> Analysis:
 
 
 @dataclass(frozen=True, slots=True)
-class Verifiable:
-    """An indexed document ready to be verified against: its analysis, and the content terms of
-    its units, computed on first use and kept as long as the analysis is (in `Index`'s LRU).
-
-    (Storing the terms with the analysis was tried: the larger records cost more to decode than
-    the terms cost to compute, and the 99th percentile of a check doubled.)
-    """
-
-    analysis: Analysis
-    terms: dict[int, UnitTerms] = field(default_factory=dict)
-
-    def unit_terms(self, unit: int) -> UnitTerms:
-        """`nearsame.verify.unit_terms` of one unit."""
-        found = self.terms.get(unit)
-        if found is None:
-            found = self.terms[unit] = unit_terms(self.analysis, unit)
-        return found
-
-
-@dataclass(frozen=True, slots=True)
 class Candidates:
     """What the band keys propose, by indexed document number.
 
@@ -360,26 +369,27 @@ class Candidates:
         return order[:limit]
 
     def screened(
-        self, prepared: Prepared, stored: Sequence[StoredDocument], params: Params, limit: int
+        self, prepared: Prepared, signatures: Mapping[int, bytes], params: Params
     ) -> tuple[Candidates, list[int]]:
-        """Keep the unit pairs whose signatures agree enough to be worth verifying on the text.
+        """Keep the unit pairs whose signatures (``signatures[num]``, as stored) agree enough to be
+        worth verifying.
 
         Band keys built for recall (two-row bands at a 0.15 threshold) also bring pairs of
         unrelated sentences that happen to share two common words; their estimated Jaccard
         similarity is far below the LSH threshold. A pair is kept when either estimate reaches
         80% of its channel's threshold (the usual LSH practice of checking the estimate, with a
-        margin of about one standard error for recall). Returns the screened candidates and at
-        most ``limit`` documents to verify, best first.
+        margin of about one standard error for recall). Returns the screened candidates and the
+        documents to verify, best first.
         """
         mine = prepared.sketch
         floors = (SCREEN_MARGIN * params.verbatim_lsh, SCREEN_MARGIN * params.content_lsh)
         pairs: dict[int, frozenset[tuple[int, int]]] = {}
         strength: dict[int, float] = {}
-        found = [(doc, sorted(self.pairs.get(doc.num, ()))) for doc in stored]
-        found = [(doc, these) for doc, these in found if these]
+        found = [(num, sorted(self.pairs.get(num, ()))) for num in signatures]
+        found = [(num, these) for num, these in found if these]
         if found:
             # every document's pairs at once: rows of their signatures, stacked document by document
-            arrays = [_signature_arrays(doc.signatures, params) for doc, _ in found]
+            arrays = [_signature_arrays(signatures[num], params) for num, _ in found]
             sizes = [len(these) for _, these in found]
             table = np.asarray([pair for _, these in found for pair in these], dtype=np.int64)
             owner = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
@@ -391,28 +401,27 @@ class Candidates:
                 units = [a[channel].astype(np.int64) for a in arrays]
                 # document k's unit u is k * _SPAN + u: ascending over the stack
                 stacked = np.concatenate([k * _SPAN + u for k, u in enumerate(units)])
-                signatures = np.concatenate([a[channel + 1] for a in arrays])
+                rows = np.concatenate([a[channel + 1] for a in arrays])
                 estimates.append(_estimates(
-                    owner * _SPAN + table[:, 0], stacked, signatures,
+                    owner * _SPAN + table[:, 0], stacked, rows,
                     table[:, 1], np.asarray(my_units, dtype=np.int64), my_signatures,
                 ))  # fmt: skip
             verbatim, content = estimates
             keep_all = (verbatim >= floors[0]) | (content >= floors[1])
             best = np.maximum(verbatim, content)
             bounds = np.cumsum([0, *sizes]).tolist()
-            for k, (doc, these) in enumerate(found):
+            for k, (num, these) in enumerate(found):
                 keep = keep_all[bounds[k] : bounds[k + 1]]
                 if keep.any():
                     kept = keep.tolist()
-                    pairs[doc.num] = frozenset(p for p, y in zip(these, kept, strict=True) if y)
-                    strength[doc.num] = float(best[bounds[k] : bounds[k + 1]][keep].sum())
+                    pairs[num] = frozenset(p for p, y in zip(these, kept, strict=True) if y)
+                    strength[num] = float(best[bounds[k] : bounds[k + 1]][keep].sum())
         screened = Candidates(pairs, self.whole, self.crowded)
-        read = {doc.num for doc in stored}
         order = sorted(
-            (set(pairs) | self.whole) & read,
+            (set(pairs) | self.whole) & set(signatures),
             key=lambda n: (n not in self.whole, -strength.get(n, 0.0), n),
         )
-        return screened, order[:limit]
+        return screened, order
 
 
 def find_candidates(
@@ -441,11 +450,13 @@ def find_candidates(
     their_nums, their_units = nums[rows], units[rows]
     my_units, my_channels = prepared.units[mine], prepared.channels[mine]
     whole_rows = my_channels == DOCUMENT
-    whole = frozenset(np.unique(their_nums[whole_rows]).tolist())
+    whole_nums = np.unique(their_nums[whole_rows])
+    whole = frozenset(whole_nums.tolist())
     docs, hits = np.unique(their_nums[~whole_rows], return_counts=True)
-    ranked = sorted(zip(docs.tolist(), hits.tolist(), strict=True),
-                    key=lambda d: (d[0] not in whole, -d[1], d[0]))  # fmt: skip
-    chosen = np.asarray([num for num, _ in ranked[:limit]] + sorted(whole), dtype=np.int64)
+    # a close whole fingerprint first, then the most keys shared, then the earliest
+    order = np.lexsort((docs, -hits, ~np.isin(docs, whole_nums)))[:limit]
+    ranked = list(zip(docs[order].tolist(), hits[order].tolist(), strict=True))
+    chosen = np.concatenate([docs[order], whole_nums])
     wanted = ~whole_rows & np.isin(their_nums, chosen)
     pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for num, their, my in zip(their_nums[wanted].tolist(), their_units[wanted].tolist(),
@@ -457,15 +468,43 @@ def find_candidates(
         {num: frozenset(found) for num, found in pairs.items()},
         whole,
         frozenset(crowded_units.tolist()),
-        dict(ranked[:limit]),
+        dict(ranked),
     )
 
 
-def reanalyze(stored: StoredDocument, params: Params) -> Verifiable:
+def verify_hashed(
+    prepared: Prepared,
+    candidates: Candidates,
+    order: Sequence[int],
+    signatures: Mapping[int, bytes],
+    params: Params,
+    limit: int,
+) -> dict[int, list[UnitMatch]]:
+    """Verify the candidate pairs of the documents in ``order`` on their stored hashes
+    (`nearsame.index.units`); the first ``limit`` documents with a verified pair or a close
+    whole fingerprint, each with its verified pairs. Documents that match on nothing are never
+    read."""
+    checked = CheckedUnits(prepared.analysis)
+    found: dict[int, list[UnitMatch]] = {}
+    for num in order:
+        units = stored_units(signatures[num], params)
+        matches = []
+        for their_unit, my_unit in sorted(candidates.pairs.get(num, ())):
+            result = score_hashed(units, their_unit, checked, my_unit, params.thresholds)
+            if result.kind is not None:
+                matches.append(UnitMatch(their_unit, my_unit, result))
+        if matches or num in candidates.whole:
+            found[num] = matches
+            if len(found) == limit:
+                break
+    return found
+
+
+def reanalyze(stored: StoredDocument, params: Params) -> Analysis:
     """The analysis of a stored document: the one stored, or the text analysed again."""
     if stored.analysis:
-        return Verifiable(unpack_analysis(stored.analysis, stored.document))
-    return Verifiable(analyze(stored.document, min_words=params.min_words))
+        return unpack_analysis(stored.analysis, stored.document)
+    return analyze(stored.document, min_words=params.min_words)
 
 
 def _coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
@@ -481,31 +520,20 @@ def _coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
 def match_documents(
     prepared: Prepared,
     candidates: Candidates,
-    indexed: Sequence[tuple[StoredDocument, Verifiable]],
+    indexed: Sequence[tuple[StoredDocument, Analysis]],
+    verified: Mapping[int, Sequence[UnitMatch]],
     params: Params,
 ) -> list[MatchedDocument]:
-    """Verify and align the checked document against each candidate; the matched ones, best first."""
+    """Align the checked document with each indexed one on its ``verified`` unit pairs (see
+    `verify_hashed`); the matched documents, best first."""
     later = prepared.analysis
-    my_terms: dict[int, dict[str, float]] = {}
     mine_flagged = boilerplate_units(later) | candidates.crowded
     found: list[MatchedDocument] = []
-    for stored, verifiable in indexed:
-        earlier = verifiable.analysis
-        matches = []
-        for their_unit, my_unit in sorted(candidates.pairs.get(stored.num, ())):
-            terms = my_terms.get(my_unit)
-            if terms is None:
-                terms = my_terms[my_unit] = unit_terms(later, my_unit)
-            theirs = verifiable.unit_terms(their_unit)
-            result = score_units(
-                earlier, their_unit, later, my_unit, thresholds=params.thresholds,
-                terms=(theirs, terms),
-            )  # fmt: skip
-            if result.kind is not None:
-                matches.append(UnitMatch(their_unit, my_unit, result))
+    for stored, earlier in indexed:
         similarity = None
         if stored.num in candidates.whole:
             similarity = document_similarity(earlier, later)
+        matches = list(verified.get(stored.num, ()))
         matched = _matched(stored, earlier, later, matches, similarity, mine_flagged, params)
         if matched is not None:
             found.append(matched)

@@ -9,6 +9,7 @@ from types import TracebackType
 
 import numpy as np
 
+from nearsame.analyze import Analysis
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import (
@@ -23,15 +24,15 @@ from nearsame.index.base import (
 from nearsame.index.check import (
     VERBATIM,
     Prepared,
-    Verifiable,
     bucket_limits,
     find_candidates,
     match_documents,
     pack_analysis,
-    pack_signatures,
+    pack_fingerprint,
     prepare,
     reanalyze,
     unpack_keys,
+    verify_hashed,
 )
 from nearsame.params import Params
 from nearsame.verify import Thresholds
@@ -57,7 +58,7 @@ class Index:
         self.params = params
         self.max_candidates = max_candidates
         self.max_lookup = max_lookup
-        self._analyses: OrderedDict[int, Verifiable] = OrderedDict()
+        self._analyses: OrderedDict[int, Analysis] = OrderedDict()
 
     def __enter__(self) -> Index:
         return self
@@ -178,7 +179,7 @@ class Index:
         limits = np.asarray(bucket_limits(self.params), dtype=np.int64)[prepared.channels]
         return Entry(
             document=prepared.document,
-            signatures=pack_signatures(prepared.sketch),
+            signatures=pack_fingerprint(prepared),
             analysis=pack_analysis(prepared.analysis),
             keys=prepared.keys,
             units=prepared.units,
@@ -194,11 +195,14 @@ class Index:
             prepared, postings.keys, postings.nums, postings.units, postings.crowded,
             exclude=own.num if own else -1, limit=self.max_lookup,
         )  # fmt: skip
-        stored = self._documents(candidates.ranked(self.max_lookup))
-        candidates, nums = candidates.screened(prepared, stored, params, self.max_candidates)
-        by_num = {doc.num: doc for doc in stored}
-        indexed = [(by_num[num], self._analysis(by_num[num], params)) for num in nums]
-        matches = match_documents(prepared, candidates, indexed, params)
+        signatures = self._store.signatures(candidates.ranked(self.max_lookup))
+        candidates, order = candidates.screened(prepared, signatures, params)
+        verified = verify_hashed(
+            prepared, candidates, order, signatures, params, self.max_candidates
+        )
+        stored = self._documents(list(verified))
+        indexed = [(doc, self._analysis(doc, params)) for doc in stored]
+        matches = match_documents(prepared, candidates, indexed, verified, params)
         status: Status = "unique"
         if any(m.kind == "duplicate" for m in matches):
             status = "duplicate"
@@ -213,9 +217,9 @@ class Index:
         found = {stored.num: stored for stored in self._store.documents(nums)}
         return [found[num] for num in nums if num in found]
 
-    def _analysis(self, stored: StoredDocument, params: Params) -> Verifiable:
+    def _analysis(self, stored: StoredDocument, params: Params) -> Analysis:
         cached = self._analyses.get(stored.num)
-        if cached is not None and cached.analysis.document.text == stored.document.text:
+        if cached is not None and cached.document.text == stored.document.text:
             self._analyses.move_to_end(stored.num)
             return cached
         analysis = reanalyze(stored, params)

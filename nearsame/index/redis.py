@@ -195,6 +195,14 @@ class RedisStore(Store):
             replies = pipe.execute()
         return [self._stored(num, reply) for num, reply in zip(nums, replies, strict=True) if reply]
 
+    def signatures(self, nums: Sequence[int]) -> dict[int, bytes]:
+        with self._errors():
+            pipe = self._r.pipeline(transaction=False)
+            for num in nums:
+                pipe.hget(self._key("doc", num), "signatures")
+            replies = pipe.execute()
+        return {num: blob for num, blob in zip(nums, replies, strict=True) if blob is not None}
+
     @staticmethod
     def _stored(num: int, fields: Mapping[bytes, bytes]) -> StoredDocument:
         text = {name: fields[name.encode()].decode() for name in _FIELDS if name.encode() in fields}

@@ -230,6 +230,13 @@ class SQLiteStore(Store):
             )
         return [_row_document(row) for row in found]
 
+    def signatures(self, nums: Sequence[int]) -> dict[int, bytes]:
+        found: dict[int, bytes] = {}
+        for chunk in _chunks(list(nums)):
+            sql = f"SELECT num, signatures FROM documents WHERE num IN ({_marks(len(chunk))})"
+            found.update((num, bytes(blob)) for num, blob in self._run(sql, chunk))
+        return found
+
     def find(self, doc_id: str) -> StoredDocument | None:
         rows = self._run(f"SELECT {_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         return _row_document(rows[0]) if rows else None

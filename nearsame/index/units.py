@@ -1,0 +1,179 @@
+"""Units as hashes: what a check needs to verify a candidate pair without reading the indexed text.
+
+Most documents the band keys propose share only a few common words with the checked one and fail
+verification. Reading, decompressing and re-deriving each one's analysis and content terms to learn
+that was most of the cost of a check. An index therefore stores, with each document's signatures,
+every unit's folded words and content terms (`nearsame.verify.unit_terms`) as 64-bit hashes, with
+the terms' weights. `nearsame.verify.score_sequences` scores a pair from those exactly as from the
+text (only equality between words and between terms counts, and the weights are stored as
+computed), so a check verifies on the hashes first and reads the text of the documents that match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from nearsame.analyze import Analysis
+from nearsame.verify import Thresholds, UnitScore, score_sequences, unit_terms
+
+__all__ = ["HashedTerms", "HashedUnits", "hash_units", "pack_units", "unpack_units"]
+
+_U64 = np.uint64  # all arrays little-endian, as on every platform numpy wheels exist for
+
+
+class HashedTerms(dict[int, float]):
+    """`nearsame.verify.UnitTerms` keyed by the hash of each term."""
+
+    names: frozenset[int] = frozenset()
+    total: float = 0.0
+
+
+def _hash(value: str) -> int:
+    return int(xxhash.xxh64_intdigest(value.encode()))
+
+
+def _hashed_terms(analysis: Analysis, unit: int) -> HashedTerms:
+    terms = unit_terms(analysis, unit)
+    hashed = HashedTerms((_hash(term), weight) for term, weight in terms.items())
+    hashed.names = frozenset(_hash(term) for term in terms.names)
+    hashed.total = terms.total
+    return hashed
+
+
+@dataclass(slots=True)
+class HashedUnits:
+    """The words and content terms of every unit of one document, as hashes.
+
+    ``words`` are the hashes of every token's folded form; unit ``u`` covers
+    ``words[ranges[u, 0]:ranges[u, 1]]``. Unit ``u``'s terms are
+    ``term_hashes[term_offsets[u]:term_offsets[u + 1]]`` with their weights and name flags, in the
+    order `unit_terms` found them, and ``totals[u]`` is the sum of their weights.
+    """
+
+    words: npt.NDArray[np.uint64]
+    ranges: npt.NDArray[np.int32]
+    term_offsets: npt.NDArray[np.int32]
+    term_hashes: npt.NDArray[np.uint64]
+    weights: npt.NDArray[np.float64]
+    names: npt.NDArray[np.bool_]
+    totals: npt.NDArray[np.float64]
+    _norms: dict[int, list[int]] = field(default_factory=dict)
+    _terms: dict[int, HashedTerms] = field(default_factory=dict)
+
+    def norms(self, unit: int) -> list[int]:
+        """The hashes of the unit's folded words, in order."""
+        found = self._norms.get(unit)
+        if found is None:
+            first, stop = self.ranges[unit].tolist()
+            found = self._norms[unit] = self.words[first:stop].tolist()
+        return found
+
+    def terms(self, unit: int) -> HashedTerms:
+        """The unit's content terms, as `unit_terms` gives them, keyed by hash."""
+        found = self._terms.get(unit)
+        if found is None:
+            first, stop = self.term_offsets[unit : unit + 2].tolist()
+            hashes = self.term_hashes[first:stop].tolist()
+            found = HashedTerms(zip(hashes, self.weights[first:stop].tolist(), strict=True))
+            found.names = frozenset(
+                h for h, name in zip(hashes, self.names[first:stop].tolist(), strict=True) if name
+            )
+            found.total = float(self.totals[unit])
+            self._terms[unit] = found
+        return found
+
+
+class CheckedUnits:
+    """The checked document's side: the same hashes, computed for a unit when first asked."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self._analysis = analysis
+        self._norms: dict[int, list[int]] = {}
+        self._terms: dict[int, HashedTerms] = {}
+
+    def norms(self, unit: int) -> list[int]:
+        """The hashes of the unit's folded words, in order."""
+        found = self._norms.get(unit)
+        if found is None:
+            first, stop = self._analysis.sentence_tokens[unit]
+            norms = self._analysis.tokens.norms[first:stop]
+            found = self._norms[unit] = [_hash(norm) for norm in norms]
+        return found
+
+    def terms(self, unit: int) -> HashedTerms:
+        """The unit's content terms, keyed by hash."""
+        found = self._terms.get(unit)
+        if found is None:
+            found = self._terms[unit] = _hashed_terms(self._analysis, unit)
+        return found
+
+
+def score_hashed(
+    indexed: HashedUnits,
+    indexed_unit: int,
+    checked: CheckedUnits,
+    checked_unit: int,
+    thresholds: Thresholds,
+) -> UnitScore:
+    """`nearsame.verify.score_units` of one pair, from the hashes."""
+    return score_sequences(
+        indexed.norms(indexed_unit), checked.norms(checked_unit),
+        indexed.terms(indexed_unit), checked.terms(checked_unit), thresholds,
+    )  # fmt: skip
+
+
+def hash_units(analysis: Analysis) -> HashedUnits:
+    """Every unit of ``analysis`` as hashes."""
+    terms = [_hashed_terms(analysis, unit) for unit in range(len(analysis.sentence_tokens))]
+    offsets = np.cumsum([0, *(len(t) for t in terms)], dtype=np.int32)
+    words: npt.NDArray[np.uint64] = np.fromiter(
+        (_hash(n) for n in analysis.tokens.norms), dtype=_U64, count=len(analysis.tokens.norms)
+    )
+    return HashedUnits(
+        words=words,
+        ranges=np.asarray(analysis.sentence_tokens, dtype=np.int32).reshape(-1, 2),
+        term_offsets=offsets,
+        term_hashes=np.fromiter((h for t in terms for h in t), dtype=_U64, count=int(offsets[-1])),
+        weights=np.fromiter(
+            (w for t in terms for w in t.values()), dtype=np.float64, count=int(offsets[-1])
+        ),
+        names=np.fromiter(
+            (h in t.names for t in terms for h in t), dtype=bool, count=int(offsets[-1])
+        ),
+        totals=np.asarray([t.total for t in terms], dtype=np.float64),
+    )
+
+
+def pack_units(units: HashedUnits) -> bytes:
+    """``units`` as bytes: three counts, then the arrays."""
+    header = np.array([len(units.words), len(units.ranges), len(units.term_hashes)], np.int32)
+    parts = (
+        header, units.words, units.ranges.astype(np.int32), units.term_offsets.astype(np.int32),
+        units.term_hashes, units.weights.astype(np.float64), units.names.astype(np.uint8),
+        units.totals.astype(np.float64),
+    )  # fmt: skip
+    return b"".join(part.tobytes() for part in parts)
+
+
+def unpack_units(blob: bytes, offset: int = 0) -> HashedUnits:
+    """The units `pack_units` wrote at ``offset`` of ``blob`` (arrays over the bytes, no copy)."""
+    n_words, n_units, n_terms = np.frombuffer(blob, "<i4", 3, offset).tolist()
+    at = offset + 12
+    words = np.frombuffer(blob, _U64, n_words, at)
+    at += 8 * n_words
+    ranges = np.frombuffer(blob, np.int32, 2 * n_units, at).reshape(n_units, 2)
+    at += 8 * n_units
+    term_offsets = np.frombuffer(blob, np.int32, n_units + 1, at)
+    at += 4 * (n_units + 1)
+    term_hashes = np.frombuffer(blob, _U64, n_terms, at)
+    at += 8 * n_terms
+    weights = np.frombuffer(blob, np.float64, n_terms, at)
+    at += 8 * n_terms
+    names = np.frombuffer(blob, np.uint8, n_terms, at).astype(bool)
+    at += n_terms
+    totals = np.frombuffer(blob, np.float64, n_units, at)
+    return HashedUnits(words, ranges, term_offsets, term_hashes, weights, names, totals)
