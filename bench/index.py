@@ -113,11 +113,12 @@ def _add_all(add: Callable[[list[Document]], object], documents: Sequence[Docume
 
 
 def bench_index(
-    uri: str, documents: Sequence[Document], checks: Sequence[Document]
+    uri: str, documents: Sequence[Document], checks: Sequence[Document], *, build: bool = True
 ) -> dict[str, Any]:
-    """Build the index at ``uri`` and time adds and checks."""
+    """Build the index at ``uri`` (or, with ``build=False``, use the one there) and time adds
+    and checks."""
     with open_index(uri) as index:
-        rate = _add_all(index.add, documents)
+        rate = _add_all(index.add, documents) if build else None
         index.check(checks[0])  # warm the process (imports, caches) as a long-running worker is
         times, statuses = [], {"unique": 0, "duplicate": 0, "overlap": 0}
         for query in checks:
@@ -132,13 +133,16 @@ def bench_index(
 
 
 def check_add_latency(uri: str, documents: Sequence[Document]) -> tuple[float, float]:
-    """Median and 99th percentile of ``check(doc, add=True)`` (one durable transaction each)."""
+    """Median and 99th percentile of ``check(doc, add=True)`` (one durable transaction each);
+    the documents are removed again afterwards, leaving the index as it was built."""
     times = []
     with open_index(uri) as index:
         for document in documents:
             start = time.perf_counter()
             index.check(document, add=True)
             times.append(time.perf_counter() - start)
+        for document in documents:
+            index.remove(document.id)
     return _percentiles(times)
 
 
@@ -245,6 +249,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--checks", type=int, default=400, help="articles checked")
     parser.add_argument("--backends", default="analysis,sqlite,redis,memory,datasketch")
     parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    parser.add_argument(
+        "--datasketch-size", type=int, default=20_000,
+        help="articles in datasketch's MinHashLSH (it holds everything in RAM: ~5.5 GB at 20,000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--keep", type=Path, help="build the SQLite index in this folder and keep it there"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="with --keep: time checks against the SQLite index already built there",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     backends = args.backends.split(",")
     held = args.checks // 2 + 1
@@ -262,16 +277,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             for backend in backends:
                 print(f"{backend}:", file=sys.stderr, flush=True)
                 if backend == "datasketch":
-                    results[backend] = bench_datasketch(documents, checks)
+                    size = min(args.size, args.datasketch_size)
+                    results[backend] = bench_datasketch(documents[:size], checks)
+                    results[backend]["size"] = size
                     continue
                 if backend == "analysis":
                     results[backend] = bench_analysis(checks)
                     continue
-                uri = {"sqlite": str(work / "index.db"), "memory": "memory://"}.get(backend)
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                sqlite = (args.keep or work) / "index.db"
+                uri = {"sqlite": str(sqlite), "memory": "memory://"}.get(backend)
                 if uri is None and redis_server is not None:
                     uri = f"redis://127.0.0.1:{redis_server[1]}/0?prefix=bench"
                 assert uri is not None
-                results[backend] = bench_index(uri, documents, checks)
+                build = not (backend == "sqlite" and args.reuse and sqlite.exists())
+                results[backend] = bench_index(uri, documents, checks, build=build)
                 if backend != "memory":
                     results[backend]["first_check_s"] = first_check(uri, checks[1])
                 if backend == "sqlite":
