@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from bench.pan13 import (
-    MERGES,
+from bench.pan13 import MERGES, Pair, discover, stratified, unwrap
+from bench.pan_detections import (
     Found,
     Merge,
-    Pair,
     Seeding,
+    Side,
     Summary,
+    Texts,
     detections,
-    discover,
     extend,
+    join,
     merge,
     sentence_seeds,
-    stratified,
     summarize,
-    unwrap,
 )
 from nearsame.analyze import Analysis, analyze
 from nearsame.document import Document
@@ -89,20 +89,29 @@ def test_sentences_sharing_their_terms_seed_and_unrelated_ones_do_not() -> None:
     )
     seeds = sentence_seeds(src, susp, Seeding(cosine=0.3, dice=0.3))
     assert len(seeds) == 1
-    a, b, c, d = seeds[0].trimmed
+    a, b, c, d = seeds[0].raw
     assert susp.document.text[a:b].startswith("Yesterday morning the volcano")
     assert src.document.text[c:d].startswith("The volcano erupted")
+    a, b, c, d = seeds[0].trimmed
+    assert (
+        susp.document.text[a:b]
+        == "Yesterday morning the volcano near the coastal village erupted violently"
+    )
+    assert (
+        src.document.text[c:d]
+        == "volcano erupted violently near the coastal village yesterday morning"
+    )
     assert seeds[0].kind == "seed" and 0.3 <= seeds[0].score <= 1.0
 
 
 def test_seeds_touching_a_detection_on_both_sides_extend_it() -> None:
     seeds = [seed((210, 300, 620, 700)), seed((5000, 5100, 9000, 9100))]
-    assert extend([(0, 200, 400, 600)], seeds, 50) == [(0, 300, 400, 700)]
+    assert extend([(0, 200, 400, 600)], seeds, Merge(seed_gap=50)) == [(0, 300, 400, 700)]
 
 
 def test_extension_chains_through_seeds_that_touch_each_other() -> None:
     seeds = [seed((330, 400, 730, 800)), seed((210, 300, 620, 700))]
-    assert extend([(0, 200, 400, 600)], seeds, 50) == [(0, 400, 400, 800)]
+    assert extend([(0, 200, 400, 600)], seeds, Merge(seed_gap=50)) == [(0, 400, 400, 800)]
 
 
 def test_a_short_passage_seeded_all_over_the_source_is_one_summary_detection() -> None:
@@ -123,3 +132,53 @@ def test_the_pan_merge_asks_for_seeds_the_news_merge_does_not() -> None:
     assert MERGES["news"].seeding is None
     seeding = MERGES["pan"].seeding
     assert seeding is not None and seeding.cosine <= MERGES["pan"].seed_score
+
+
+def test_a_seed_past_the_detection_on_one_side_only_does_not_extend_it() -> None:
+    beside = seed((210, 300, 450, 550))
+    assert extend([(0, 200, 400, 600)], [beside], Merge(seed_gap=50)) == [(0, 200, 400, 600)]
+
+
+def test_a_seed_adding_much_more_on_one_side_than_the_other_does_not_extend() -> None:
+    lopsided = seed((210, 900, 610, 650))
+    settings = Merge(seed_gap=50, seed_balance=3.0)
+    assert extend([(0, 200, 400, 600)], [lopsided], settings) == [(0, 200, 400, 600)]
+
+
+def test_a_weak_match_comes_back_when_a_seed_extends_it() -> None:
+    weak = found((0, 100, 1000, 1100), score=0.5)
+    settings = Merge(min_length=150, min_units=3, min_score=0.9, seed_score=0.3, seed_gap=50)
+    confirmed = replace(settings, rescue_score=0.3)
+    beyond = seed((110, 250, 1110, 1250))
+    assert detections([weak, beyond], settings) == []
+    assert detections([weak, beyond], confirmed) == [(0, 250, 1000, 1250)]
+    assert detections([weak], confirmed) == []
+
+
+def test_edges_near_a_sentence_boundary_snap_to_it() -> None:
+    side = Side(
+        length=300, sentences=((0, 100), (101, 200), (201, 300)), starts=(), ends=(), terms=()
+    )
+    assert side.snap(120, 190, 30) == (101, 200)
+    assert side.snap(150, 250, 30) == (150, 250)
+
+
+def test_detections_close_in_the_suspicious_text_are_joined() -> None:
+    spans = [(0, 100, 500, 600), (150, 250, 0, 90), (900, 1000, 0, 100)]
+    assert join(spans, 100) == [(0, 250, 0, 600), (900, 1000, 0, 100)]
+
+
+def test_summaries_are_validated_and_cover_the_whole_source() -> None:
+    topics = ["harbour cranes", "wheat prices", "river floods", "school meals", "night trains"]
+    topics += ["coal mines", "bee colonies", "tax rebates", "solar farms", "chess clubs"]
+    source = " ".join(f"Reporters described the {t} in great detail." for t in topics)
+    summary = " ".join(f"The {t} were described." for t in topics[::2])
+    texts = Texts.of(analysis(source), analysis(summary))
+    whole = (0, len(summary), 0, len(source))
+    assert 0.2 < texts.cosine(whole) < 0.99
+    spread = [seed((30 * i, 30 * i + 25, 100 * i, 100 * i + 40)) for i in range(5)]
+    summaries = Summary(min_units=5, ratio=2.0, whole_source=True, min_cosine=0.2)
+    settings = Merge(summary=summaries)
+    assert detections(spread, settings, texts) == [(0, 145, 0, len(source))]
+    strict = replace(settings, summary=replace(summaries, min_cosine=0.99))
+    assert detections(spread, strict, texts) == []
