@@ -39,6 +39,7 @@ __all__ = [
     "UnitScore",
     "UnitTerms",
     "document_similarity",
+    "may_match",
     "score_sequences",
     "score_units",
     "unit_terms",
@@ -176,12 +177,8 @@ def score_sequences(
     if a_norms == b_norms:
         return UnitScore("exact", 1.0, content, shared)
     surface = Indel.normalized_similarity(a_norms, b_norms)
-    shorter = min(len(a_norms), len(b_norms))
     kind: Kind | None = None
-    if surface >= thresholds.near or (
-        shorter >= thresholds.containment_min_tokens
-        and _containment(a_norms, b_norms) >= thresholds.containment
-    ):
+    if _near(a_norms, b_norms, surface, thresholds):
         kind = "near"
     elif (
         (surface + content) / 2 >= thresholds.paraphrase
@@ -190,6 +187,33 @@ def score_sequences(
     ):
         kind = "paraphrase"
     return UnitScore(kind, surface, content, shared)
+
+
+def _near(
+    a_norms: Sequence[Hashable], b_norms: Sequence[Hashable], surface: float, thresholds: Thresholds
+) -> bool:
+    shorter = min(len(a_norms), len(b_norms))
+    return surface >= thresholds.near or (
+        shorter >= thresholds.containment_min_tokens
+        and _containment(a_norms, b_norms) >= thresholds.containment
+    )
+
+
+def may_match(
+    a_norms: Sequence[Hashable],
+    b_norms: Sequence[Hashable],
+    shared_terms: int,
+    thresholds: Thresholds,
+) -> bool:
+    """Whether `score_sequences` could give the pair a kind, knowing only how many content terms
+    the units share: ``False`` is certain (no term weights needed), ``True`` needs scoring."""
+    if min(len(a_norms), len(b_norms)) < thresholds.min_tokens:
+        return False
+    if shared_terms >= thresholds.min_shared_terms:
+        return True  # any kind
+    if a_norms == b_norms:
+        return True
+    return _near(a_norms, b_norms, Indel.normalized_similarity(a_norms, b_norms), thresholds)
 
 
 def _containment(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:

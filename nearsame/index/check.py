@@ -491,7 +491,7 @@ def verify_hashed(
         matches = []
         for their_unit, my_unit in sorted(candidates.pairs.get(num, ())):
             result = score_hashed(units, their_unit, checked, my_unit, params.thresholds)
-            if result.kind is not None:
+            if result is not None and result.kind is not None:
                 matches.append(UnitMatch(their_unit, my_unit, result))
         if matches or num in candidates.whole:
             found[num] = matches

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import xxhash
 
 from nearsame.analyze import Analysis
-from nearsame.verify import Thresholds, UnitScore, score_sequences, unit_terms
+from nearsame.verify import Thresholds, UnitScore, may_match, score_sequences, unit_terms
 
 __all__ = ["HashedTerms", "HashedUnits", "hash_units", "pack_units", "unpack_units"]
 
@@ -63,6 +63,15 @@ class HashedUnits:
     totals: npt.NDArray[np.float64]
     _norms: dict[int, list[int]] = field(default_factory=dict)
     _terms: dict[int, HashedTerms] = field(default_factory=dict)
+    _sets: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def term_set(self, unit: int) -> frozenset[int]:
+        """The hashes of the unit's content terms."""
+        found = self._sets.get(unit)
+        if found is None:
+            first, stop = self.term_offsets[unit : unit + 2].tolist()
+            found = self._sets[unit] = frozenset(self.term_hashes[first:stop].tolist())
+        return found
 
     def norms(self, unit: int) -> list[int]:
         """The hashes of the unit's folded words, in order."""
@@ -94,6 +103,16 @@ class CheckedUnits:
         self._analysis = analysis
         self._norms: dict[int, list[int]] = {}
         self._terms: dict[int, HashedTerms] = {}
+        self._sets: dict[int, frozenset[int]] = {}
+
+    def term_set(self, unit: int) -> frozenset[int]:
+        """The hashes of the unit's content terms (the keys of `terms`, without their weights)."""
+        found = self._sets.get(unit)
+        if found is None:
+            first, stop = self._analysis.sentence_tokens[unit]
+            terms = {t for t in self._analysis.terms[first:stop] if t is not None}
+            found = self._sets[unit] = frozenset(_hash(term) for term in terms)
+        return found
 
     def norms(self, unit: int) -> list[int]:
         """The hashes of the unit's folded words, in order."""
@@ -118,11 +137,15 @@ def score_hashed(
     checked: CheckedUnits,
     checked_unit: int,
     thresholds: Thresholds,
-) -> UnitScore:
-    """`nearsame.verify.score_units` of one pair, from the hashes."""
+) -> UnitScore | None:
+    """`nearsame.verify.score_units` of one pair, from the hashes; ``None`` when a count of the
+    shared terms and the words alone show the pair has no kind (most candidates)."""
+    shared = len(indexed.term_set(indexed_unit) & checked.term_set(checked_unit))
+    a_norms, b_norms = indexed.norms(indexed_unit), checked.norms(checked_unit)
+    if not may_match(a_norms, b_norms, shared, thresholds):
+        return None
     return score_sequences(
-        indexed.norms(indexed_unit), checked.norms(checked_unit),
-        indexed.terms(indexed_unit), checked.terms(checked_unit), thresholds,
+        a_norms, b_norms, indexed.terms(indexed_unit), checked.terms(checked_unit), thresholds,
     )  # fmt: skip
 
 
