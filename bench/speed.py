@@ -30,8 +30,7 @@ from nearsame.analyze import analyze
 from nearsame.document import Document
 from nearsame.engine import Params, build_report, compare
 from nearsame.loaders import load_documents
-from nearsame.normalize import document_words
-from nearsame.sketch import SketchParams, document_signatures, sketch
+from nearsame.sketch import SketchParams, document_hashes, document_signatures, sketch
 
 __all__ = ["main", "shingles"]
 
@@ -89,10 +88,10 @@ def in_process(articles: Sequence[Article], workdir: Path) -> list[str]:
     rates["(c') nearsame sketch(analysis) alone"] = _timed(
         "sketch", n, lambda: [sketch(a) for a in analyses]
     )
-    rates["(c'') nearsame whole-document fingerprints (document_words + signatures)"] = _timed(
+    rates["(c'') nearsame whole-document fingerprints (document_hashes + signatures)"] = _timed(
         "document fingerprints",
         n,
-        lambda: document_signatures([document_words(t) for t in texts], SketchParams()),
+        lambda: document_signatures([document_hashes(t) for t in texts], SketchParams()),
     )
     rates["(d) nearsame load + build_report (passages)"] = _timed(
         "end to end", n, lambda: build_report(load_documents([path]).documents)

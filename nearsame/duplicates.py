@@ -8,6 +8,7 @@ duplicates-only run, which needs no sentences, no language and no content words.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from nearsame.document import Document
 from nearsame.normalize import document_words
 from nearsame.params import Params, Progress, notify, package_version
 from nearsame.report import Cluster, DocumentReport, Novelty, Report, SharedSpan, Side
-from nearsame.sketch import Signatures, document_signatures
+from nearsame.sketch import Signatures, document_hashes, document_signatures
 from nearsame.verify import Kind, words_similarity
 
 __all__ = ["duplicate_groups", "duplicates_report"]
@@ -67,15 +68,16 @@ def duplicates_report(
 ) -> Report:
     """Whole-article near-duplicates only: each member of a cluster is shared with its canonical."""
     total = len(documents)
-    words: list[list[str]] = []
+    hashes = []
     for index, document in enumerate(documents):
-        words.append(document_words(document.body))
+        hashes.append(document_hashes(document.body))
         if index % 1000 == 0 or index + 1 == total:
             notify(progress, "read", index + 1, total)
-    rows = [index for index, w in enumerate(words) if w]
-    signatures = document_signatures([words[r] for r in rows], params.sketch)
+    rows = [index for index, h in enumerate(hashes) if len(h)]
+    signatures = document_signatures([hashes[r] for r in rows], params.sketch)
+    words = cache(lambda position: document_words(documents[position].body))
     groups, scores = duplicate_groups(
-        words.__getitem__, signatures, rows, count=total, threshold=params.document_lsh,
+        words, signatures, rows, count=total, threshold=params.document_lsh,
         duplicate=params.duplicate, max_bucket=max(params.max_bucket, 1000),
     )  # fmt: skip
     canonical = canonical_of(groups)
@@ -91,7 +93,7 @@ def duplicates_report(
                 v for pair, v in scores.items() if position in pair
             )
             source = Side(ids[leader], *_body_span(documents[leader]))
-            kind: Kind = "exact" if words[leader] == words[position] else "near"
+            kind: Kind = "exact" if words(leader) == words(position) else "near"
             shared = SharedSpan(start, end, source, kind, score)
             novelty = Novelty(0, end - start, 0, (), (shared,), ())
         reports.append(

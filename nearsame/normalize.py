@@ -21,11 +21,22 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import overload
 
 from unidecode import unidecode
 
-__all__ = ["ELISION_NORMS", "Token", "Tokens", "document_words", "fold", "tokenize"]
+__all__ = [
+    "ELISION_NORMS",
+    "Token",
+    "Tokens",
+    "document_pieces",
+    "document_words",
+    "fold",
+    "fold_piece",
+    "piece_words",
+    "tokenize",
+]
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _APOS = "'\u2019\u02bc"
@@ -179,13 +190,52 @@ def _latin_table() -> dict[int, str]:
     return table
 
 
+#: Each ASCII byte that cannot be part of a word (white space, punctuation, ``_``) becomes a space;
+#: letters, digits and the bytes of non-ASCII characters stay.
+_BOUNDARIES = bytes(code if code >= 0x80 or chr(code).isalnum() else 0x20 for code in range(256))
+
+
+def document_pieces(text: str) -> list[bytes]:
+    """The casefolded text in UTF-8, cut at white space and ASCII punctuation: each piece is one
+    plain word, or (when it holds a non-ASCII character) one or more words for `fold_piece`.
+
+    Folding maps characters one by one and never makes a word of white space or ASCII
+    punctuation, so a text's words are its pieces' words in order; pieces repeat across a corpus,
+    so each distinct piece is folded once (`piece_words`).
+    """
+    return text.casefold().encode("utf-8", "surrogatepass").translate(_BOUNDARIES).split()
+
+
+def fold_piece(piece: bytes) -> tuple[str, ...]:
+    """The folded words of one piece of `document_pieces` (runs of letters and digits, folded
+    like tokens)."""
+    if piece.isascii():
+        return (sys.intern(piece.decode("ascii")),)
+    folded = piece.decode("utf-8", "surrogatepass").translate(_latin_table())
+    if folded.isascii() and folded.isalnum():
+        return (sys.intern(folded),)
+    return tuple(
+        sys.intern(word if word.isascii() else _fold_non_ascii(word))
+        for word in _PLAIN_WORD_RE.findall(folded)
+    )
+
+
+class _PieceWords(dict[bytes, tuple[str, ...]]):
+    """`fold_piece` of each piece, learnt the first time the piece is seen."""
+
+    def __missing__(self, piece: bytes) -> tuple[str, ...]:
+        if len(self) > 1_000_000:
+            self.clear()
+        found = self[piece] = fold_piece(piece)
+        return found
+
+
+_PIECE_WORDS = _PieceWords()
+#: `fold_piece`, memoised.
+piece_words = _PIECE_WORDS.__getitem__
+
+
 def document_words(text: str) -> list[str]:
     """The folded words of a whole text, without offsets: the fast view whole-article
     near-duplicate detection needs (runs of letters and digits, folded like tokens)."""
-    folded = text.casefold()
-    if not folded.isascii():
-        folded = folded.translate(_latin_table())
-    words = _PLAIN_WORD_RE.findall(folded)
-    if folded.isascii():
-        return words
-    return [word if word.isascii() else _fold_non_ascii(word) for word in words]
+    return list(chain.from_iterable(map(piece_words, document_pieces(text))))

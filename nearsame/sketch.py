@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +27,7 @@ import xxhash
 
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
-from nearsame.normalize import document_words
+from nearsame.normalize import document_pieces, piece_words
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -35,6 +36,7 @@ __all__ = [
     "DocumentSketch",
     "Signatures",
     "SketchParams",
+    "document_hashes",
     "document_signatures",
     "estimate_jaccard",
     "minhash_of",
@@ -122,25 +124,48 @@ def _fmix(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     return values ^ (values >> s3)
 
 
-_TOKEN_HASHES: dict[str, int] = {}
+class _TokenHashes(dict[str | None, int]):
+    """The 32-bit xxhash of each string (``None`` hashes to 0), computed the first time it is seen."""
+
+    def __missing__(self, norm: str | None) -> int:
+        if len(self) > 2_000_000:
+            self.clear()
+        found = self[norm] = 0 if norm is None else xxhash.xxh32_intdigest(norm.encode("utf-8"))
+        return found
+
+
+_TOKEN_HASHES = _TokenHashes()
 
 
 def token_hashes(norms: Sequence[str | None]) -> npt.NDArray[np.uint32]:
     """The 32-bit xxhash of each string (``None`` hashes to 0), memoised across documents."""
-    cache_ = _TOKEN_HASHES
-    if len(cache_) > 2_000_000:
-        cache_.clear()
-    get = cache_.get
-    values = [get(norm) for norm in norms]  # type: ignore[arg-type]
-    for index, value in enumerate(values):
-        if value is None:
-            norm = norms[index]
-            values[index] = (
-                0
-                if norm is None
-                else cache_.setdefault(norm, xxhash.xxh32_intdigest(norm.encode("utf-8")))
-            )
-    return np.array(values, dtype=U32)
+    return np.fromiter(map(_TOKEN_HASHES.__getitem__, norms), dtype=U32, count=len(norms))
+
+
+class _PieceHashes(dict[bytes, tuple[int, ...]]):
+    """The token hashes of each piece's words (`piece_words`), learnt the first time it is seen
+    (a plain ASCII piece is its one word's UTF-8)."""
+
+    def __missing__(self, piece: bytes) -> tuple[int, ...]:
+        if len(self) > 1_000_000:
+            self.clear()
+        found: tuple[int, ...]
+        if piece.isascii():
+            found = (xxhash.xxh32_intdigest(piece),)
+        else:
+            found = tuple(map(_TOKEN_HASHES.__getitem__, piece_words(piece)))
+        self[piece] = found
+        return found
+
+
+_PIECE_HASHES = _PieceHashes()
+
+
+def document_hashes(text: str) -> npt.NDArray[np.uint32]:
+    """``token_hashes(document_words(text))``, without building the list of words: one look-up
+    per piece of `document_pieces`."""
+    pieces = map(_PIECE_HASHES.__getitem__, document_pieces(text))
+    return np.fromiter(chain.from_iterable(pieces), dtype=U32)
 
 
 def _shingles(hashes: npt.NDArray[np.uint32], n: int) -> npt.NDArray[np.uint32]:
@@ -163,7 +188,8 @@ def _signatures(groups: Sequence[npt.NDArray[np.uint32]], num_perm: int, seed: i
     a, b = _permutations(num_perm, seed)
     values = _fmix(np.concatenate(groups))
     # Permutations down, hashes across: reduceat runs along contiguous rows (about 8x faster).
-    permuted = a[:, None] * values[None, :] + b[:, None]
+    permuted = np.multiply(a[:, None], values[None, :])
+    permuted += b[:, None]
     offsets = np.cumsum([0] + [len(g) for g in groups[:-1]])
     return np.ascontiguousarray(np.minimum.reduceat(permuted, offsets, axis=1).T)
 
@@ -203,8 +229,8 @@ def sketch(analysis: Analysis, params: SketchParams | None = None) -> DocumentSk
         if len(terms) >= 2:
             content_units.append(unit)
             content_groups.append(terms)
-    words = document_words(analysis.document.body)
-    document = document_signatures([words], p)[0] if words else None
+    words = document_hashes(analysis.document.body)
+    document = document_signatures([words], p)[0] if len(words) else None
     return DocumentSketch(
         verbatim_units=tuple(verbatim_units),
         verbatim=_signatures(verbatim_groups, p.num_perm, p.seed),
@@ -214,13 +240,15 @@ def sketch(analysis: Analysis, params: SketchParams | None = None) -> DocumentSk
     )
 
 
-def document_signatures(word_lists: Sequence[Sequence[str]], params: SketchParams) -> Signatures:
-    """Whole-document signatures (word ``doc_shingle``-grams of `document_words`), one per
-    non-empty word list, computed a batch at a time."""
-    groups = [_shingles(token_hashes(words), params.doc_shingle) for words in word_lists if words]
+def document_signatures(
+    hashes: Sequence[npt.NDArray[np.uint32]], params: SketchParams
+) -> Signatures:
+    """Whole-document signatures (word ``doc_shingle``-grams), one per non-empty array of word
+    hashes (`document_hashes`), computed a batch at a time."""
+    groups = [_shingles(values, params.doc_shingle) for values in hashes if len(values)]
     batches = [
-        _signatures(groups[start : start + 256], params.doc_num_perm, params.seed)
-        for start in range(0, len(groups), 256)
+        _signatures(groups[start : start + 64], params.doc_num_perm, params.seed)
+        for start in range(0, len(groups), 64)
     ]
     return np.concatenate(batches) if batches else np.empty((0, params.doc_num_perm), dtype=U32)
 

@@ -141,3 +141,30 @@ def test_document_words_fold_whole_texts_like_tokens(text: str, expected: list[s
     from nearsame.normalize import document_words
 
     assert document_words(text) == expected
+
+
+def _whole_text_words(text: str) -> list[str]:
+    """The obviously-right reference: translate the whole casefolded text, then find the words."""
+    import re
+
+    from nearsame.normalize import _fold_non_ascii, _latin_table
+
+    folded = text.casefold().translate(_latin_table())
+    return [w if w.isascii() else _fold_non_ascii(w) for w in re.findall(r"[^\W_]+", folded)]
+
+
+_TRICKY_PIECES = (
+    "Corée", "Core\u0301e", "l’usine", "œuvre", "ŉ", "Ŀl", "ǀǁ", "a_b", "_", "Ελλάδα",
+    "15\u00a0000", " ", "\n", "\u2009", "\u3000", "\x1c", "«", "»", "-", "İ", "ß", "北京", "\ud800",
+    "K", "\u212a", "²", "ﬁ",
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_TRICKY_PIECES), st.text(max_size=6)), max_size=30))
+def test_document_words_fold_piece_by_piece_like_the_whole_text(pieces: list[str]) -> None:
+    from nearsame.normalize import document_words
+
+    text = "".join(pieces)
+    assert document_words(text) == _whole_text_words(text)
+    assert document_words(text) == _whole_text_words(text)  # a second time, from the cache

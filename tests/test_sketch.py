@@ -12,6 +12,7 @@ from nearsame.document import Document
 from nearsame.sketch import (
     SketchParams,
     _signatures,
+    document_hashes,
     estimate_jaccard,
     minhash_of,
     sketch,
@@ -30,6 +31,16 @@ def test_signatures_equal_datasketchs_affine32_minhash_over_the_same_hashes(
     for value in hashes:
         theirs.update(int(value))
     assert np.array_equal(ours, theirs.hashvalues)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab é\u0301œ’_-\n\u00a0Σ北"), max_size=60))
+def test_document_hashes_are_the_token_hashes_of_the_document_words(text: str) -> None:
+    from nearsame.normalize import document_words
+
+    expected = token_hashes(document_words(text))
+    assert np.array_equal(document_hashes(text), expected)
+    assert np.array_equal(document_hashes(text), expected)  # a second time, from the caches
 
 
 def test_each_unit_gets_verbatim_and_content_signatures_and_the_document_one() -> None:
