@@ -59,7 +59,14 @@ class Banding:
         return float(1 - (1 - jaccard**self.rows) ** self.bands)
 
 
-_BANDINGS: dict[tuple[float, int], Banding] = {}
+#: datasketch's choices for the default thresholds of `Params` (a test checks them): the default
+#: path never imports datasketch, which imports scipy (most of a second at start-up).
+_DEFAULT_BANDINGS = {
+    (0.3, 64): Banding(21, 2),
+    (0.15, 192): Banding(90, 2),
+    (0.4, 128): Banding(27, 3),
+}
+_BANDINGS: dict[tuple[float, int], Banding] = dict(_DEFAULT_BANDINGS)
 
 
 def _banding(threshold: float, num_perm: int) -> Banding:

@@ -8,7 +8,7 @@ Each sentence-sized unit gets two fingerprints:
 and each document one fingerprint of all its shingles, for whole-article near-duplicates.
 
 The signatures are exactly those datasketch's ``MinHash`` computes with ``scheme="affine32"`` and
-the same seed (the permutations come from datasketch; a test checks the equality), but they are
+the same seed (the permutations are datasketch's; tests check both equalities), but they are
 computed for every unit of a document at once with numpy: all shingle hashes of the document are
 permuted in one ``(shingles x permutations)`` product and reduced per unit with
 ``np.minimum.reduceat``. That is what makes sketching many times faster than ``MinHash.update``.
@@ -92,15 +92,15 @@ _PERMUTATIONS: dict[tuple[int, int], tuple[npt.NDArray[np.uint32], npt.NDArray[n
 def permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
     """The affine32 permutations ``(a, b)``: datasketch's ``MinHash(num_perm, seed).permutations``.
 
-    datasketch (which imports scipy, most of a second) is imported only when they are not known
-    yet: an index records the ones it was built with and hands them over (`use_permutations`).
+    They are drawn here the way datasketch draws them (a test checks the equality), because
+    datasketch imports scipy, most of a second at start-up.
     """
     found = _PERMUTATIONS.get((num_perm, seed))
     if found is None:
-        from datasketch import MinHash
-
-        a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-        found = _PERMUTATIONS[(num_perm, seed)] = (a.astype(U32), b.astype(U32))
+        generator = np.random.RandomState(seed)
+        a = generator.randint(0, 1 << 31, num_perm, dtype=U32) * U32(2) + U32(1)
+        b = generator.randint(0, 1 << 32, num_perm, dtype=U32)
+        found = _PERMUTATIONS[(num_perm, seed)] = (a, b)
     return found
 
 

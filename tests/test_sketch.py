@@ -15,6 +15,7 @@ from nearsame.sketch import (
     document_hashes,
     estimate_jaccard,
     minhash_of,
+    permutations,
     sketch,
     token_hashes,
 )
@@ -79,6 +80,22 @@ def test_banding_comes_from_datasketch_and_leans_towards_recall() -> None:
     assert banding.probability(0.8) > 1 - (1 - 0.8**default.r) ** default.b
     with pytest.raises(ValueError, match="threshold"):
         Banding.for_threshold(1.5, 128)
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(64, 1), (128, 1), (192, 1), (7, 42)])
+def test_permutations_are_datasketchs_affine32_permutations(num_perm: int, seed: int) -> None:
+    a, b = permutations(num_perm, seed)
+    expected = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert a.dtype == b.dtype == np.uint32
+    assert np.array_equal(a, expected[0]) and np.array_equal(b, expected[1])
+
+
+def test_the_default_bandings_known_in_advance_are_datasketchs() -> None:
+    from nearsame.candidates import _DEFAULT_BANDINGS, _RECALL_WEIGHTS
+
+    for (threshold, num_perm), banding in _DEFAULT_BANDINGS.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=_RECALL_WEIGHTS)
+        assert (banding.bands, banding.rows) == (lsh.b, lsh.r)
 
 
 def test_candidate_pairs_are_those_datasketchs_minhashlsh_finds() -> None:
