@@ -18,7 +18,7 @@ from nearsame.document import Document
 from nearsame.normalize import document_words
 from nearsame.params import Params, Progress, notify, package_version
 from nearsame.report import Cluster, DocumentReport, Novelty, Report, SharedSpan, Side
-from nearsame.sketch import Signatures, document_hashes, document_signatures
+from nearsame.sketch import Signatures, document_signatures, documents_hashes
 from nearsame.verify import Kind, words_similarity
 
 __all__ = ["duplicate_groups", "duplicates_report"]
@@ -69,10 +69,9 @@ def duplicates_report(
     """Whole-article near-duplicates only: each member of a cluster is shared with its canonical."""
     total = len(documents)
     hashes = []
-    for index, document in enumerate(documents):
-        hashes.append(document_hashes(document.body))
-        if index % 1000 == 0 or index + 1 == total:
-            notify(progress, "read", index + 1, total)
+    for start in range(0, total, 250):
+        hashes += documents_hashes([d.body for d in documents[start : start + 250]])
+        notify(progress, "read", len(hashes), total)
     rows = [index for index, h in enumerate(hashes) if len(h)]
     signatures = document_signatures([hashes[r] for r in rows], params.sketch)
     words = cache(lambda position: document_words(documents[position].body))

@@ -24,16 +24,20 @@ from functools import lru_cache
 from itertools import chain
 from typing import overload
 
+import numpy as np
+import numpy.typing as npt
 from unidecode import unidecode
 
 __all__ = [
     "ELISION_NORMS",
     "Token",
     "Tokens",
+    "document_bytes",
     "document_pieces",
     "document_words",
     "fold",
     "fold_piece",
+    "fold_utf8",
     "piece_words",
     "tokenize",
 ]
@@ -190,34 +194,112 @@ def _latin_table() -> dict[int, str]:
     return table
 
 
-#: Each ASCII byte that cannot be part of a word (white space, punctuation, ``_``) becomes a space;
-#: letters, digits and the bytes of non-ASCII characters stay.
-_BOUNDARIES = bytes(code if code >= 0x80 or chr(code).isalnum() else 0x20 for code in range(256))
+#: ASCII letters are lowercased, every other ASCII byte that cannot be part of a word (white space,
+#: punctuation, ``_``) becomes a space; digits and the bytes of non-ASCII characters stay.
+_BOUNDARIES = bytes(
+    ord(chr(code).lower())
+    if code < 0x80 and chr(code).isalnum()
+    else code
+    if code >= 0x80
+    else 0x20
+    for code in range(256)
+)
+
+
+def document_bytes(text: str) -> bytes:
+    """The text in UTF-8, ASCII letters lowercased and every other ASCII byte that cannot be part
+    of a word made a space: its pieces (runs of other bytes) fold to the text's words."""
+    return text.encode("utf-8", "surrogatepass").translate(_BOUNDARIES)
 
 
 def document_pieces(text: str) -> list[bytes]:
     """The casefolded text in UTF-8, cut at white space and ASCII punctuation: each piece is one
-    plain word, or (when it holds a non-ASCII character) one or more words for `fold_piece`.
+    plain word (when it is ASCII), or one or more words for `fold_piece`.
 
     Folding maps characters one by one and never makes a word of white space or ASCII
     punctuation, so a text's words are its pieces' words in order; pieces repeat across a corpus,
     so each distinct piece is folded once (`piece_words`).
     """
-    return text.casefold().encode("utf-8", "surrogatepass").translate(_BOUNDARIES).split()
+    return document_bytes(text.casefold()).split()
 
 
 def fold_piece(piece: bytes) -> tuple[str, ...]:
-    """The folded words of one piece of `document_pieces` (runs of letters and digits, folded
-    like tokens)."""
+    """The folded words of one piece of `document_pieces` or `document_bytes` (runs of letters
+    and digits, folded like tokens; casefolding it again changes nothing)."""
     if piece.isascii():
-        return (sys.intern(piece.decode("ascii")),)
-    folded = piece.decode("utf-8", "surrogatepass").translate(_latin_table())
+        return (sys.intern(piece.decode("ascii").lower()),)
+    folded = piece.decode("utf-8", "surrogatepass").casefold().translate(_latin_table())
     if folded.isascii() and folded.isalnum():
         return (sys.intern(folded),)
     return tuple(
         sys.intern(word if word.isascii() else _fold_non_ascii(word))
         for word in _PLAIN_WORD_RE.findall(folded)
     )
+
+
+_KEEP, _LETTER, _SPACE, _DROP = 0, 1, 2, 3
+
+
+@lru_cache(maxsize=1)
+def _utf8_folds() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """What `fold_utf8` does to each 2-byte character (an action and a letter, by code point) and
+    which 3-byte characters are spaces to it (by code point): what casefolding, the Latin table
+    and the word pattern make of each, where that is one ASCII letter, nothing or a boundary."""
+    table = _latin_table()
+    actions = np.zeros(0x800, dtype=np.uint8)
+    letters = np.zeros(0x800, dtype=np.uint8)
+    for code in range(0x80, 0x800):
+        char = chr(code)
+        cased = char.casefold()
+        folded = table.get(ord(cased)) if len(cased) == 1 else None
+        if len(cased) == 1 and cased.isascii() and cased.isalnum():
+            actions[code], letters[code] = _LETTER, ord(cased)
+        elif folded == "":
+            actions[code] = _DROP
+        elif folded is not None and len(folded) == 1 and folded.isascii() and folded.isalnum():
+            actions[code], letters[code] = _LETTER, ord(folded)
+        elif folded is None and cased == char and not char.isalnum():
+            actions[code] = _SPACE
+    spaces = np.array(
+        [chr(code).casefold() == chr(code) and not chr(code).isalnum() for code in range(0x10000)],
+        dtype=bool,
+    )
+    spaces[:0x800] = False
+    return actions, letters, spaces
+
+
+def fold_utf8(
+    data: npt.NDArray[np.uint8], marks: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.intp]]:
+    """Fold the commonest characters of `document_bytes` output at once, with numpy: a 2-byte
+    character that folds to one ASCII letter (``é``, ``É``) becomes that letter, a combining
+    accent goes, a 2- or 3-byte character that cannot be part of a word (``«``, ``’``, ``€``)
+    becomes spaces.
+
+    Its pieces fold to the same words as before (`fold_piece` folds character by character and
+    leaves these results as they are); fewer of them are left non-ASCII. Returns the new bytes
+    and where the byte positions ``marks`` (say, where each text begins) have moved.
+    """
+    actions, letters, spaces = _utf8_folds()
+    data = data.copy()
+    high = np.flatnonzero(data >= 0xC0)  # the first bytes of characters of 2 bytes or more
+    two, three = high[data[high] < 0xE0], high[(data[high] >= 0xE0) & (data[high] < 0xF0)]
+    codes = ((data[two].astype(np.intp) & 0x1F) << 6) | (data[two + 1] & 0x3F)
+    action = actions[codes]
+    lettered = two[action == _LETTER]
+    data[lettered] = letters[codes[action == _LETTER]]
+    spaced = two[action == _SPACE]
+    data[spaced] = data[spaced + 1] = 0x20
+    gone = two[action == _DROP]
+    codes = (
+        ((data[three].astype(np.intp) & 0x0F) << 12)
+        | ((data[three + 1].astype(np.intp) & 0x3F) << 6)
+        | (data[three + 2] & 0x3F)
+    )
+    spaced = three[spaces[codes]]
+    data[spaced] = data[spaced + 1] = data[spaced + 2] = 0x20
+    removed = np.sort(np.concatenate((lettered + 1, gone, gone + 1)))
+    return np.delete(data, removed), marks - np.searchsorted(removed, marks)
 
 
 class _PieceWords(dict[bytes, tuple[str, ...]]):

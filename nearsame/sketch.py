@@ -27,7 +27,7 @@ import xxhash
 
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
-from nearsame.normalize import document_pieces, piece_words
+from nearsame.normalize import document_bytes, document_pieces, fold_utf8, piece_words
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -38,6 +38,7 @@ __all__ = [
     "SketchParams",
     "document_hashes",
     "document_signatures",
+    "documents_hashes",
     "estimate_jaccard",
     "minhash_of",
     "permutations",
@@ -163,9 +164,87 @@ _PIECE_HASHES = _PieceHashes()
 
 def document_hashes(text: str) -> npt.NDArray[np.uint32]:
     """``token_hashes(document_words(text))``, without building the list of words: one look-up
-    per piece of `document_pieces`."""
+    per piece of `document_pieces` (for one text; `documents_hashes` is faster for many)."""
     pieces = map(_PIECE_HASHES.__getitem__, document_pieces(text))
     return np.fromiter(chain.from_iterable(pieces), dtype=U32)
+
+
+def documents_hashes(texts: Sequence[str]) -> list[npt.NDArray[np.uint32]]:
+    """`document_hashes` of each text, computed for many texts at once.
+
+    The texts' `document_bytes` are joined in one buffer and their commonest characters folded
+    there (`fold_utf8`); its plain ASCII pieces (one word each, nearly all) are hashed by a
+    vectorized xxh32, the few others looked up once each (`_PieceHashes`).
+    """
+    if not texts:
+        return []
+    chunks = [document_bytes(text) for text in texts]
+    joined = np.frombuffer(b" " + b" ".join(chunks) + b"    ", dtype=np.uint8)
+    firsts = np.cumsum([1] + [len(chunk) + 1 for chunk in chunks[:-1]])
+    data, firsts = fold_utf8(joined, firsts)
+    inside = data != 0x20
+    edges = np.flatnonzero(inside[1:] != inside[:-1]) + 1
+    starts, ends = edges[0::2], edges[1::2]
+    lengths = ends - starts
+    plain = lengths < 16
+    plain[np.searchsorted(starts, np.flatnonzero(data >= 0x80), side="right") - 1] = False
+    others = np.flatnonzero(~plain)
+    buffer = data.tobytes() if len(others) else b""
+    bounds = zip(starts[others].tolist(), ends[others].tolist(), strict=True)
+    found = [_PIECE_HASHES[buffer[start:end]] for start, end in bounds]
+    counts = np.ones(len(starts), dtype=np.intp)
+    counts[others] = [len(values) for values in found]
+    ends_at = np.cumsum(counts)
+    hashes = np.empty(int(ends_at[-1]) if len(ends_at) else 0, dtype=U32)
+    hashes[(ends_at - counts)[plain]] = _xxh32_short(data, starts[plain], lengths[plain])
+    if found:
+        sizes = counts[others]
+        flat = np.fromiter(chain.from_iterable(found), dtype=U32, count=int(sizes.sum()))
+        within = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        hashes[np.repeat((ends_at - counts)[others], sizes) + within] = flat
+    first_words = np.concatenate(([0], ends_at))[np.searchsorted(starts, firsts)]
+    return np.split(hashes, first_words[1:])
+
+
+_XXH_PRIMES = tuple(U32(v) for v in (2654435761, 2246822519, 3266489917, 668265263, 374761393))
+
+
+def _rotl(values: npt.NDArray[np.uint32], bits: int) -> npt.NDArray[np.uint32]:
+    return (values << U32(bits)) | (values >> U32(32 - bits))
+
+
+def _xxh32_short(
+    data: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], lengths: npt.NDArray[np.intp]
+) -> npt.NDArray[np.uint32]:
+    """xxh32 (seed 0, ``xxhash.xxh32_intdigest``) of each ``data[start:start + length]``, all
+    shorter than 16 bytes (xxh32's short-input path), one length at a time."""
+    p1, p2, p3, p4, p5 = _XXH_PRIMES
+    order = np.argsort(lengths.astype(np.uint8), kind="stable")
+    bounds = np.searchsorted(lengths[order], np.arange(17)).tolist()
+    hashes = np.empty(len(starts), dtype=U32)
+    for length in range(1, 16):
+        chosen = order[bounds[length] : bounds[length + 1]]
+        if not len(chosen):
+            continue
+        at = starts[chosen]
+        value = np.full(len(at), length, dtype=U32) + p5
+        for _ in range(length >> 2):
+            lane = data[at].astype(U32)
+            for shift in (8, 16, 24):
+                at = at + 1
+                lane |= data[at].astype(U32) << U32(shift)
+            value = _rotl(value + lane * p3, 17) * p4
+            at = at + 1
+        for _ in range(length & 3):
+            value = _rotl(value + data[at].astype(U32) * p5, 11) * p1
+            at = at + 1
+        hashes[chosen] = value
+    hashes ^= hashes >> U32(15)
+    hashes *= p2
+    hashes ^= hashes >> U32(13)
+    hashes *= p3
+    hashes ^= hashes >> U32(16)
+    return hashes
 
 
 def _shingles(hashes: npt.NDArray[np.uint32], n: int) -> npt.NDArray[np.uint32]:
@@ -247,8 +326,8 @@ def document_signatures(
     hashes (`document_hashes`), computed a batch at a time."""
     groups = [_shingles(values, params.doc_shingle) for values in hashes if len(values)]
     batches = [
-        _signatures(groups[start : start + 64], params.doc_num_perm, params.seed)
-        for start in range(0, len(groups), 64)
+        _signatures(groups[start : start + 16], params.doc_num_perm, params.seed)
+        for start in range(0, len(groups), 16)
     ]
     return np.concatenate(batches) if batches else np.empty((0, params.doc_num_perm), dtype=U32)
 

@@ -13,6 +13,7 @@ from nearsame.sketch import (
     SketchParams,
     _signatures,
     document_hashes,
+    documents_hashes,
     estimate_jaccard,
     minhash_of,
     permutations,
@@ -42,6 +43,41 @@ def test_document_hashes_are_the_token_hashes_of_the_document_words(text: str) -
     expected = token_hashes(document_words(text))
     assert np.array_equal(document_hashes(text), expected)
     assert np.array_equal(document_hashes(text), expected)  # a second time, from the caches
+
+
+_FOLDED_ALPHABET = (
+    "azAZ09 _-.,\n\téÉàÀèçÇœŒßẞæ\u0301\u0327\u0345’«»€°\u00a0\u2009\u200bμ²ĲŉǅΣςſİı\u212a\u2126Ａ北"
+    "\U0001d400\U00010400"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(_FOLDED_ALPHABET), max_size=80)
+        | st.from_regex(r"(?:[a-z0-9]{1,24}[ ,.]){0,12}", fullmatch=True)
+        | st.text(max_size=20),
+        max_size=8,
+    )
+)
+def test_hashes_of_many_texts_at_once_are_the_token_hashes_of_their_words(
+    texts: list[str],
+) -> None:
+    from nearsame.normalize import document_words
+
+    found = documents_hashes(texts)
+    assert len(found) == len(texts)
+    for text, hashes in zip(texts, found, strict=True):
+        assert np.array_equal(hashes, token_hashes(document_words(text)))
+
+
+def test_hashes_of_many_texts_at_once_survive_lone_surrogates_and_empty_texts() -> None:
+    from nearsame.normalize import document_words
+
+    texts = ["", "\u0301abc\ud800déf", "...", "l’usine « Corée »"]
+    for text, hashes in zip(texts, documents_hashes(texts), strict=True):
+        assert np.array_equal(hashes, token_hashes(document_words(text)))
+    assert documents_hashes([]) == []
 
 
 def test_each_unit_gets_verbatim_and_content_signatures_and_the_document_one() -> None:
