@@ -167,6 +167,23 @@ async def test_search_highlights_hits_and_goes_to_them() -> None:
 
 
 @pilot_test
+async def test_the_hidden_search_field_never_takes_keys() -> None:
+    # A new screen gives the focus to its first focusable widget before the passages exist; a
+    # hidden search field took it, and a quick ``q`` went into the field instead of quitting.
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "w")
+        field = reader(app).query_one("#search")
+        assert not field.can_focus and app.focused is not field
+        await pilot.press("slash")
+        assert field.can_focus and app.focused is field
+        await pilot.press("escape")
+        assert not field.can_focus and app.focused is not field
+        await pilot.press("q")
+        assert not app.is_running
+
+
+@pilot_test
 async def test_y_copies_the_focused_passage() -> None:
     app = create_app(story=seeds_story())
     async with app.run_test(size=SIZE) as pilot:

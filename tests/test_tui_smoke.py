@@ -77,7 +77,7 @@ def test_the_real_tui_shows_the_seeds_and_quits_with_status_0(terminal: tuple[st
     tmux("send-keys", "-t", name, "w")
     wait_for(screen_has(name, "what's new in", "first seen in"), name=name)
     tmux("send-keys", "-t", name, "q")
-    wait_for(status.exists)
+    wait_for(status.exists, name=name)
     assert status.read_text().strip() == "0"
 
 

@@ -4,7 +4,7 @@ navigation, search, copy, export and a status bar."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -22,6 +22,26 @@ from nearsame.story import Story
 from nearsame.tui.widgets.passage import Passage
 
 __all__ = ["ReaderScreen"]
+
+
+class _SearchField(Input):
+    """The search field: focusable only while shown. Hidden, it must never take the focus, not
+    even for the moment a new screen gives it to its first focusable widget: keys typed then
+    (``q``) would go into the field instead of to the app."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.can_focus = False
+
+    @property
+    def shown(self) -> bool:
+        """Whether the field is on screen."""
+        return self.has_class("-shown")
+
+    @shown.setter
+    def shown(self, value: bool) -> None:
+        self.can_focus = value
+        self.set_class(value, "-shown")
 
 
 class ReaderScreen(Screen[None]):
@@ -79,7 +99,7 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self.title_text(), id="title")
         yield VerticalScroll(id="body", can_focus=False)
-        yield Input(placeholder="search (enter: find, escape: close)", id="search")
+        yield _SearchField(placeholder="search (enter: find, escape: close)", id="search")
         yield Static(id="status")
         yield Footer()
 
@@ -197,22 +217,22 @@ class ReaderScreen(Screen[None]):
     def action_search(self) -> None:
         """Open the search field."""
         self.search_from = self.focused_passage()
-        field = self.query_one("#search", Input)
-        field.add_class("-shown")
+        field = self.query_one("#search", _SearchField)
+        field.shown = True
         field.value = self.query_text
         field.focus()
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
         self.search(event.value)
-        event.input.remove_class("-shown")
+        self.query_one("#search", _SearchField).shown = False
 
     def on_key(self, event: events.Key) -> None:
-        field = self.query_one("#search", Input)
+        field = self.query_one("#search", _SearchField)
         if event.key == "escape" and field.has_focus:
             event.stop()
             event.prevent_default()
-            field.remove_class("-shown")
+            field.shown = False
             self._step_passage(0)
 
     def search(self, query: str) -> None:
