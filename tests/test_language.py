@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from nearsame.language import content_words, detect_language
@@ -25,6 +28,58 @@ from nearsame.normalize import tokenize
 )
 def test_the_language_of_a_news_sentence_is_detected(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+PARAGRAPHS = {
+    "fr": "Le gouvernement a annoncé mardi une réforme des retraites qui doit entrer en vigueur "
+    "l'an prochain, malgré l'opposition des syndicats, qui appellent à une nouvelle journée de "
+    "grève dans les transports et les écoles.",
+    "en": "The government announced on Tuesday a pension reform that is due to take effect next "
+    "year, despite the opposition of the unions, which have called for another day of strikes "
+    "in transport and schools.",
+    "de": "Die Regierung hat am Dienstag eine Rentenreform angekündigt, die im nächsten Jahr in "
+    "Kraft treten soll, trotz des Widerstands der Gewerkschaften, die zu einem weiteren "
+    "Streiktag im Verkehr und in den Schulen aufgerufen haben.",
+    "es": "El gobierno anunció el martes una reforma de las pensiones que debe entrar en vigor el "
+    "año que viene, a pesar de la oposición de los sindicatos, que han convocado otra jornada "
+    "de huelga en el transporte y las escuelas.",
+    "pt": "O governo anunciou na terça-feira uma reforma das pensões que deve entrar em vigor no "
+    "próximo ano, apesar da oposição dos sindicatos, que convocaram mais um dia de greve nos "
+    "transportes e nas escolas.",
+    "it": "Il governo ha annunciato martedì una riforma delle pensioni che dovrebbe entrare in "
+    "vigore il prossimo anno, nonostante l'opposizione dei sindacati, che hanno indetto "
+    "un'altra giornata di sciopero nei trasporti e nelle scuole.",
+    "nl": "De regering heeft dinsdag een pensioenhervorming aangekondigd die volgend jaar van "
+    "kracht moet worden, ondanks het verzet van de vakbonden, die hebben opgeroepen tot een "
+    "nieuwe stakingsdag in het vervoer en op de scholen.",
+    "sv": "Regeringen meddelade på tisdagen en pensionsreform som ska träda i kraft nästa år, "
+    "trots motståndet från facken, som har utlyst ännu en strejkdag inom transporterna och "
+    "skolorna.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(PARAGRAPHS))
+def test_stop_words_tell_a_paragraphs_language_as_the_model_does(language: str) -> None:
+    from nearsame.language import _identifier, _stop_word_guess
+
+    text = PARAGRAPHS[language]
+    assert detect_language(text) == language
+    assert _identifier().classify(text)[0] == language
+    assert _stop_word_guess(text) in (language, None)  # None: left to the model
+
+
+def test_clear_text_is_detected_without_loading_the_model() -> None:
+    code = (
+        "import sys\n"
+        "from nearsame.language import detect_language\n"
+        f"assert detect_language({PARAGRAPHS['fr']!r}) == 'fr'\n"
+        f"assert detect_language({PARAGRAPHS['en']!r}) == 'en'\n"
+        "print('py3langid.langid' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_too_little_text_has_no_language() -> None:
