@@ -3,10 +3,11 @@
 The band keys are those of the batch engine (`nearsame.candidates.band_keys` with the engine's
 bandings), so that an index proposes exactly the candidates the engine would. The three channels
 (verbatim and content unit signatures, the whole-document signature) share one key space: each
-channel's keys are salted apart. Verification and alignment are the engine's own
-(`nearsame.verify.score_units`, `nearsame.align.align_pair`); the term statistics (IDF) are taken
-over the checked document and its candidates, as the engine takes them over the documents it
-compares, so that a check against one indexed document answers what ``nearsame compare`` answers.
+channel's keys are salted apart. Verification and alignment are the engine's own: unit pairs are
+scored by `nearsame.verify.score_sequences` (on the hashes `nearsame.index.units` stores, which
+score as the text does; term weights come from general word frequencies, not from the corpus) and
+aligned by `nearsame.align.align_pair`, so that a check against one indexed document answers what
+``nearsame compare`` answers.
 """
 
 from __future__ import annotations
