@@ -162,18 +162,22 @@ class RedisStore(Store):
     def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
         wanted = np.unique(keys).tolist()
         asked = wanted if crowd is None else np.unique(crowd).tolist()
+        # one MGET for every key (a GET each cost a command apiece to build and parse: most of a
+        # check), and the crowded ones in the same round trip
+        prefix = f"{self.prefix}:b:"
         with self._errors():
             pipe = self._r.pipeline(transaction=False)
-            for key in wanted:
-                pipe.get(self._key("b", key))
+            if wanted:
+                pipe.mget([prefix + str(key) for key in wanted])
             if asked:
                 pipe.smismember(self._key("crowded"), asked)
             replies = pipe.execute()
+        blobs = replies[0] if wanted else []
         crowded = frozenset(
             k for k, c in zip(asked, replies[-1] if asked else [], strict=True) if c
         )
         owners, entries = [], []
-        for key, blob in zip(wanted, replies[: len(wanted)], strict=True):
+        for key, blob in zip(wanted, blobs, strict=True):
             if blob:
                 found = np.frombuffer(blob, dtype=_ENTRY)
                 owners.append(np.full(len(found), key, dtype=np.int64))
