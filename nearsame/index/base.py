@@ -214,21 +214,29 @@ class Store(ABC):
     location: str = "?"
 
     @abstractmethod
+    def _read_meta(self, name: str) -> dict[str, Any] | None:
+        """The JSON object recorded under ``name``, if any."""
+
+    @abstractmethod
+    def _write_meta(self, name: str, value: Mapping[str, Any]) -> None:
+        """Record ``value`` under ``name`` unless something is already there (first writer wins)."""
+
     def read_params(self) -> dict[str, Any] | None:
         """The parameters recorded in the store, or ``None`` for a new, empty store."""
+        return self._read_meta("params")
 
-    @abstractmethod
     def write_params(self, params: Mapping[str, Any]) -> None:
         """Record the parameters of a new store (once, before anything is added)."""
+        self._write_meta("params", params)
 
-    @abstractmethod
     def read_derived(self) -> dict[str, Any] | None:
         """What the store recorded beside its parameters (`write_derived`), if anything."""
+        return self._read_meta("derived")
 
-    @abstractmethod
     def write_derived(self, derived: Mapping[str, Any]) -> None:
         """Record values derived from the parameters (bandings, permutations) once, apart from
         the parameters themselves so that versions that do not know them still open the store."""
+        self._write_meta("derived", derived)
 
     @abstractmethod
     def exclusive(self) -> AbstractContextManager[None]:

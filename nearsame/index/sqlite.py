@@ -168,24 +168,11 @@ class SQLiteStore(Store):
         return json.loads(rows[0][0]) if rows else None
 
     def _write_meta(self, name: str, value: Mapping[str, Any]) -> None:
-        """Record ``value`` under ``name`` unless something is already there (first writer wins)."""
         with self.exclusive():
             self._run(
                 "INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)",
                 (name, json.dumps(dict(value), sort_keys=True)),
             )
-
-    def read_params(self) -> dict[str, Any] | None:
-        return self._read_meta("params")
-
-    def write_params(self, params: Mapping[str, Any]) -> None:
-        self._write_meta("params", params)
-
-    def read_derived(self) -> dict[str, Any] | None:
-        return self._read_meta("derived")
-
-    def write_derived(self, derived: Mapping[str, Any]) -> None:
-        self._write_meta("derived", derived)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
