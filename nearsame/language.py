@@ -81,7 +81,7 @@ def _stop_word_guess(sample: str) -> str | None:
     """The language whose stop words ``sample`` uses clearly most, or ``None`` when none does.
 
     Running text is about half stop words, so a paragraph tells its language by them alone, in
-    microseconds and without a model. Close languages (Spanish and Portuguese, Danish and
+    about a millisecond and without a model. Close languages (Spanish and Portuguese, Danish and
     Norwegian) share many of them: unless the first language counts at least
     ``_STOP_WORD_MARGIN`` times the hits of the second, the answer is left to the model.
     """
