@@ -177,7 +177,9 @@ def diff_words(
     return merged
 
 
-def _passage(earlier: Analysis, later: Analysis, run: Sequence[UnitMatch], moved: bool) -> Passage:
+def _passage(
+    earlier: Analysis, later: Analysis, run: Sequence[UnitMatch], moved: bool, ops: bool
+) -> Passage:
     e_first, e_last = run[0].earlier, run[-1].earlier
     l_first, l_last = run[0].later, run[-1].later
     e_tokens = (earlier.sentence_tokens[e_first][0], earlier.sentence_tokens[e_last][1])
@@ -194,12 +196,20 @@ def _passage(earlier: Analysis, later: Analysis, run: Sequence[UnitMatch], moved
         surface=sum(m.score.surface for m in run) / len(run),
         content=sum(m.score.content for m in run) / len(run),
         units=tuple(run),
-        ops=word_ops(earlier, e_tokens, later, l_tokens),
+        ops=word_ops(earlier, e_tokens, later, l_tokens) if ops else (),
     )
 
 
-def align_pair(earlier: Analysis, later: Analysis, matches: Iterable[UnitMatch]) -> list[Passage]:
-    """Turn the verified unit matches of one document pair into passages, in the later's order."""
+def align_pair(
+    earlier: Analysis, later: Analysis, matches: Iterable[UnitMatch], *, ops: bool = True
+) -> list[Passage]:
+    """Turn the verified unit matches of one document pair into passages, in the later's order.
+
+    With ``ops=False`` the passages carry no word-level diff (an index decision names spans
+    only), and the analyses need only their sentences and token ranges, not their tokens.
+    """
     runs = _runs(_one_to_one(m for m in matches if m.score.kind is not None))
     ordered = _in_order([run[0].earlier for run in runs])
-    return [_passage(earlier, later, run, index not in ordered) for index, run in enumerate(runs)]
+    return [
+        _passage(earlier, later, run, index not in ordered, ops) for index, run in enumerate(runs)
+    ]

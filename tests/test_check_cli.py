@@ -137,7 +137,7 @@ def test_bad_records_are_located_and_the_others_still_answered(index: str, cli: 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("format", 99, "index format 99, this version reads 2"),
+        ("format", 99, "index format 99, this version reads 3"),
         ("hash", "sha1", "hash: index has 'sha1', asked for"),
     ],
 )

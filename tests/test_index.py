@@ -216,13 +216,25 @@ def test_the_readme_ingestion_example_runs(
         assert "afp-2025-0117" in index
 
 
-def test_a_stored_analysis_reads_back_as_the_analysis_of_the_text() -> None:
+def test_stored_sentences_align_as_the_analysis_of_the_text() -> None:
+    from nearsame.align import UnitMatch, align_pair
     from nearsame.analyze import analyze
-    from nearsame.index.check import pack_analysis, unpack_analysis
+    from nearsame.index.units import hash_units, outline, pack_units, unpack_units
+    from nearsame.verify import Thresholds, score_units
 
-    earlier, _ = seeds()
-    analysis = analyze(earlier)
-    assert unpack_analysis(pack_analysis(analysis), earlier) == analysis
+    earlier, later = seeds()
+    a, b = analyze(earlier), analyze(later)
+    stored = outline(unpack_units(pack_units(hash_units(a))), earlier, a.language)
+    assert stored.sentences == a.sentences and stored.sentence_tokens == a.sentence_tokens
+    units = [
+        UnitMatch(x, y, score)
+        for x in range(len(a.sentences))
+        for y in range(len(b.sentences))
+        if (score := score_units(a, x, b, y, thresholds=Thresholds())).kind is not None
+    ]
+    assert len(units) >= 3, "the seeds share rewritten background"
+    expected = [replace(p, ops=()) for p in align_pair(a, b, units)]
+    assert align_pair(stored, b, units, ops=False) == expected
 
 
 def test_pairs_scored_on_stored_hashes_score_as_on_the_text() -> None:

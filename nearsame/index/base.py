@@ -1,7 +1,7 @@
 """What every index backend provides (`Store`), and the frozen results an index hands back.
 
-A store knows nothing about text analysis: it keeps documents (text, metadata, signatures, a packed
-analysis) and a table of LSH band keys ``key -> (document number, unit)``, caps each key's bucket
+A store knows nothing about text analysis: it keeps documents (text, metadata, and a packed
+fingerprint: signatures and units as hashes) and a table of LSH band keys ``key -> (document number, unit)``, caps each key's bucket
 (a key shared by more units is *crowded*: site furniture or words every article uses, no use as a
 candidate), and offers an exclusive section in which a check and an add
 happen as one step. `nearsame.index.core.Index` does the rest, the same way for every backend.
@@ -56,13 +56,11 @@ class IdConflictError(IndexStoreError):
 
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
-    """One indexed document: its number in the store, the document, its signatures and its
-    analysis (packed bytes; an empty analysis means "analyse the text again")."""
+    """One indexed document: its number in the store, the document and its packed signatures."""
 
     num: int
     document: Document
     signatures: bytes
-    analysis: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +70,6 @@ class Entry:
 
     document: Document
     signatures: bytes
-    analysis: bytes
     keys: Keys
     units: npt.NDArray[np.int64]
     limits: npt.NDArray[np.int64]

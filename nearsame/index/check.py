@@ -12,8 +12,6 @@ aligned by `nearsame.align.align_pair`, so that a check against one indexed docu
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,13 +30,12 @@ from nearsame.index.units import (
     CheckedUnits,
     HashedUnits,
     hash_units,
+    outline,
     pack_units,
     score_hashed,
     unpack_units,
 )
-from nearsame.normalize import Tokens
 from nearsame.params import Params
-from nearsame.segment import Paragraph, Sentence
 from nearsame.sketch import DocumentSketch, SketchParams, permutations, sketch, use_permutations
 from nearsame.verify import KINDS, document_similarity
 
@@ -52,21 +49,18 @@ __all__ = [
     "derived_params",
     "find_candidates",
     "match_documents",
-    "pack_analysis",
     "pack_fingerprint",
     "pack_signatures",
     "prepare",
-    "reanalyze",
     "stored_params",
     "stored_units",
-    "unpack_analysis",
     "unpack_keys",
     "unpack_signatures",
     "use_derived",
     "verify_hashed",
 ]
 
-FORMAT = 2  # 2: SQLite band table packed one row per key
+FORMAT = 3  # 2: SQLite band table packed one row per key; 3: sentences with the hashes, no analysis
 CONTENT_BUCKET = 32
 VERBATIM, CONTENT, DOCUMENT = 0, 1, 2
 _SALTS = (np.uint64(0), np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7))
@@ -312,42 +306,6 @@ def _signature_arrays(
     return v_units, verbatim, c_units, content.reshape(n_c, s.content_num_perm)
 
 
-def pack_analysis(analysis: Analysis) -> bytes:
-    """What verifying against a stored document needs from its analysis, compressed (no pickle).
-
-    Reading it back costs a small fraction of analysing the text again.
-    """
-    tokens = analysis.tokens
-    record = {
-        "language": analysis.language,
-        "starts": tokens.starts,
-        "ends": tokens.ends,
-        "norms": tokens.norms,
-        "terms": analysis.terms,
-        "paragraphs": [(p.index, p.start, p.end) for p in analysis.paragraphs],
-        "sentences": [(s.index, s.paragraph, s.start, s.end, s.words) for s in analysis.sentences],
-        "sentence_tokens": analysis.sentence_tokens,
-    }
-    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(), 1)
-
-
-def _analysis_of(record: Mapping[str, Any], document: Document) -> Analysis:
-    return Analysis(
-        document=document,
-        language=record["language"],
-        tokens=Tokens(tuple(record["starts"]), tuple(record["ends"]), tuple(record["norms"])),
-        terms=tuple(record["terms"]),
-        paragraphs=tuple(Paragraph(*p) for p in record["paragraphs"]),
-        sentences=tuple(Sentence(*s) for s in record["sentences"]),
-        sentence_tokens=tuple((first, stop) for first, stop in record["sentence_tokens"]),
-    )
-
-
-def unpack_analysis(blob: bytes, document: Document) -> Analysis:
-    """The `Analysis` `pack_analysis` stored, for ``document``."""
-    return _analysis_of(json.loads(zlib.decompress(blob)), document)
-
-
 @dataclass(frozen=True, slots=True)
 class Candidates:
     """What the band keys propose, by indexed document number.
@@ -501,13 +459,6 @@ def verify_hashed(
     return found
 
 
-def reanalyze(stored: StoredDocument, params: Params) -> Analysis:
-    """The analysis of a stored document: the one stored, or the text analysed again."""
-    if stored.analysis:
-        return unpack_analysis(stored.analysis, stored.document)
-    return analyze(stored.document, min_words=params.min_words)
-
-
 def _coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
     covered, end = 0, -1
     for start, stop in sorted(spans):
@@ -521,16 +472,22 @@ def _coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
 def match_documents(
     prepared: Prepared,
     candidates: Candidates,
-    indexed: Sequence[tuple[StoredDocument, Analysis]],
+    indexed: Sequence[StoredDocument],
     verified: Mapping[int, Sequence[UnitMatch]],
     params: Params,
 ) -> list[MatchedDocument]:
     """Align the checked document with each indexed one on its ``verified`` unit pairs (see
-    `verify_hashed`); the matched documents, best first."""
+    `verify_hashed`); the matched documents, best first.
+
+    An indexed document is read as its sentences (`nearsame.index.units.outline`), never
+    analysed again: a decision names passages by their spans, without word-level diffs.
+    """
     later = prepared.analysis
     mine_flagged = boilerplate_units(later) | candidates.crowded
     found: list[MatchedDocument] = []
-    for stored, earlier in indexed:
+    for stored in indexed:
+        units = stored_units(stored.signatures, params)
+        earlier = outline(units, stored.document, stored.document.language)
         similarity = None
         if stored.num in candidates.whole:
             similarity = document_similarity(earlier, later)
@@ -553,7 +510,7 @@ def _matched(
 ) -> MatchedDocument | None:
     theirs_flagged = boilerplate_units(earlier)
     passages = []
-    for passage in align_pair(earlier, later, matches):
+    for passage in align_pair(earlier, later, matches, ops=False):
         flagged = all(m.earlier in theirs_flagged or m.later in mine_flagged for m in passage.units)
         passages.append(
             SharedPassage(

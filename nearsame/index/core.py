@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from types import TracebackType
 
 import numpy as np
 
-from nearsame.analyze import Analysis
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import (
@@ -27,10 +25,8 @@ from nearsame.index.check import (
     bucket_limits,
     find_candidates,
     match_documents,
-    pack_analysis,
     pack_fingerprint,
     prepare,
-    reanalyze,
     unpack_keys,
     verify_hashed,
 )
@@ -38,8 +34,6 @@ from nearsame.params import Params
 from nearsame.verify import Thresholds
 
 __all__ = ["Index"]
-
-_CACHE_SIZE = 512
 
 
 class Index:
@@ -58,7 +52,6 @@ class Index:
         self.params = params
         self.max_candidates = max_candidates
         self.max_lookup = max_lookup
-        self._analyses: OrderedDict[int, Analysis] = OrderedDict()
 
     def __enter__(self) -> Index:
         return self
@@ -141,7 +134,6 @@ class Index:
             if stored is None:
                 return False
             self._store.delete(stored, unpack_keys(stored.signatures, self.params))
-        self._analyses.pop(stored.num, None)
         return True
 
     def stats(self) -> IndexStats:
@@ -159,7 +151,7 @@ class Index:
     def _prepare(self, document: Document) -> Prepared:
         prepared = prepare(document, self.params)
         if prepared.analysis.language and document.language != prepared.analysis.language:
-            # record the language found, so that re-analysing the stored text needs no detection
+            # record the language found: the stored text then reads as it was analysed
             analysis = replace(
                 prepared.analysis,
                 document=replace(document, language=prepared.analysis.language),
@@ -180,7 +172,6 @@ class Index:
         return Entry(
             document=prepared.document,
             signatures=pack_fingerprint(prepared),
-            analysis=pack_analysis(prepared.analysis),
             keys=prepared.keys,
             units=prepared.units,
             limits=limits,
@@ -201,8 +192,7 @@ class Index:
             prepared, candidates, order, signatures, params, self.max_candidates
         )
         stored = self._documents(list(verified))
-        indexed = [(doc, self._analysis(doc, params)) for doc in stored]
-        matches = match_documents(prepared, candidates, indexed, verified, params)
+        matches = match_documents(prepared, candidates, stored, verified, params)
         status: Status = "unique"
         if any(m.kind == "duplicate" for m in matches):
             status = "duplicate"
@@ -216,14 +206,3 @@ class Index:
     def _documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         found = {stored.num: stored for stored in self._store.documents(nums)}
         return [found[num] for num in nums if num in found]
-
-    def _analysis(self, stored: StoredDocument, params: Params) -> Analysis:
-        cached = self._analyses.get(stored.num)
-        if cached is not None and cached.document.text == stored.document.text:
-            self._analyses.move_to_end(stored.num)
-            return cached
-        analysis = reanalyze(stored, params)
-        self._analyses[stored.num] = analysis
-        if len(self._analyses) > _CACHE_SIZE:
-            self._analyses.popitem(last=False)
-        return analysis

@@ -203,10 +203,7 @@ class RedisStore(Store):
             language=text.get("language"), body_start=int(fields[b"body_start"]),
             metadata=json.loads(fields[b"metadata"]),
         )  # fmt: skip
-        return StoredDocument(
-            num=num, document=document, signatures=fields[b"signatures"],
-            analysis=fields.get(b"analysis", b""),
-        )  # fmt: skip
+        return StoredDocument(num=num, document=document, signatures=fields[b"signatures"])
 
     def find(self, doc_id: str) -> StoredDocument | None:
         with self._errors():
@@ -233,7 +230,7 @@ class RedisStore(Store):
             if value is not None:
                 fields += [name, value]
         fields += ["body_start", document.body_start, "metadata", json.dumps(dict(document.metadata)),
-                   "signatures", entry.signatures, "analysis", entry.analysis, "--"]  # fmt: skip
+                   "signatures", entry.signatures, "--"]  # fmt: skip
         triples = sorted(
             set(zip(entry.keys.tolist(), entry.units.tolist(), entry.limits.tolist(), strict=True))
         )

@@ -39,8 +39,7 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT, date TEXT, source TEXT, url TEXT, path TEXT, language TEXT,
     body_start INTEGER NOT NULL,
     metadata TEXT NOT NULL,
-    signatures BLOB NOT NULL,
-    analysis BLOB NOT NULL
+    signatures BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS postings (key INTEGER PRIMARY KEY, entries BLOB);
 CREATE INDEX IF NOT EXISTS crowded ON postings (key) WHERE entries IS NULL;
@@ -53,8 +52,7 @@ INSERT INTO postings (key, entries) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE 
 """
 _ENTRY = np.dtype([("num", "<i4"), ("unit", "<i4")])
 _COLUMNS = (
-    "num, id, text, title, date, source, url, path, language, body_start, metadata, signatures,"
-    " analysis"
+    "num, id, text, title, date, source, url, path, language, body_start, metadata, signatures"
 )
 
 
@@ -68,12 +66,12 @@ def _marks(count: int) -> str:
 
 
 def _row_document(row: Sequence[Any]) -> StoredDocument:
-    num, doc_id, text, title, date, source, url, path, language, body_start, metadata, sig, an = row
+    num, doc_id, text, title, date, source, url, path, language, body_start, metadata, sig = row
     document = Document(
         id=doc_id, text=text, title=title, date=date, source=source, url=url, path=path,
         language=language, body_start=body_start, metadata=json.loads(metadata),
     )  # fmt: skip
-    return StoredDocument(num=num, document=document, signatures=bytes(sig), analysis=bytes(an))
+    return StoredDocument(num=num, document=document, signatures=bytes(sig))
 
 
 def _postings(entries: Sequence[Entry], nums: Sequence[int]) -> list[tuple[int, bytes | None, int]]:
@@ -236,11 +234,10 @@ class SQLiteStore(Store):
             try:
                 cursor.execute(
                     "INSERT INTO documents (id, text, title, date, source, url, path, language,"
-                    " body_start, metadata, signatures, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " body_start, metadata, signatures) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (document.id, document.text, document.title, document.date, document.source,
                      document.url, document.path, document.language, document.body_start,
-                     json.dumps(dict(document.metadata), ensure_ascii=False), entry.signatures,
-                     entry.analysis),
+                     json.dumps(dict(document.metadata), ensure_ascii=False), entry.signatures),
                 )  # fmt: skip
             except sqlite3.Error as error:
                 raise IndexStoreError(

@@ -18,9 +18,12 @@ import numpy.typing as npt
 import xxhash
 
 from nearsame.analyze import Analysis
+from nearsame.document import Document
+from nearsame.normalize import Tokens
+from nearsame.segment import Sentence
 from nearsame.verify import Thresholds, UnitScore, may_match, score_sequences, unit_terms
 
-__all__ = ["HashedTerms", "HashedUnits", "hash_units", "pack_units", "unpack_units"]
+__all__ = ["HashedTerms", "HashedUnits", "hash_units", "outline", "pack_units", "unpack_units"]
 
 _U64 = np.uint64  # all arrays little-endian, as on every platform numpy wheels exist for
 
@@ -51,7 +54,9 @@ class HashedUnits:
     ``words`` are the hashes of every token's folded form; unit ``u`` covers
     ``words[ranges[u, 0]:ranges[u, 1]]``. Unit ``u``'s terms are
     ``term_hashes[term_offsets[u]:term_offsets[u + 1]]`` with their weights and name flags, in the
-    order `unit_terms` found them, and ``totals[u]`` is the sum of their weights.
+    order `unit_terms` found them, and ``totals[u]`` is the sum of their weights. ``sentences[u]``
+    is unit ``u``'s sentence (index, paragraph, start, end, words): what aligning matched units
+    into passages needs (`outline`).
     """
 
     words: npt.NDArray[np.uint64]
@@ -61,6 +66,7 @@ class HashedUnits:
     weights: npt.NDArray[np.float64]
     names: npt.NDArray[np.bool_]
     totals: npt.NDArray[np.float64]
+    sentences: npt.NDArray[np.int32]
     _norms: dict[int, list[int]] = field(default_factory=dict)
     _terms: dict[int, HashedTerms] = field(default_factory=dict)
     _sets: dict[int, frozenset[int]] = field(default_factory=dict)
@@ -168,6 +174,10 @@ def hash_units(analysis: Analysis) -> HashedUnits:
             (h in t.names for t in terms for h in t), dtype=bool, count=int(offsets[-1])
         ),
         totals=np.asarray([t.total for t in terms], dtype=np.float64),
+        sentences=np.asarray(
+            [(s.index, s.paragraph, s.start, s.end, s.words) for s in analysis.sentences],
+            dtype=np.int32,
+        ).reshape(-1, 5),
     )
 
 
@@ -177,7 +187,7 @@ def pack_units(units: HashedUnits) -> bytes:
     parts = (
         header, units.words, units.ranges.astype(np.int32), units.term_offsets.astype(np.int32),
         units.term_hashes, units.weights.astype(np.float64), units.names.astype(np.uint8),
-        units.totals.astype(np.float64),
+        units.totals.astype(np.float64), units.sentences.astype(np.int32),
     )  # fmt: skip
     return b"".join(part.tobytes() for part in parts)
 
@@ -199,4 +209,20 @@ def unpack_units(blob: bytes, offset: int = 0) -> HashedUnits:
     names = np.frombuffer(blob, np.uint8, n_terms, at).astype(bool)
     at += n_terms
     totals = np.frombuffer(blob, np.float64, n_units, at)
-    return HashedUnits(words, ranges, term_offsets, term_hashes, weights, names, totals)
+    at += 8 * n_units
+    sentences = np.frombuffer(blob, np.int32, 5 * n_units, at).reshape(n_units, 5)
+    return HashedUnits(words, ranges, term_offsets, term_hashes, weights, names, totals, sentences)
+
+
+def outline(units: HashedUnits, document: Document, language: str | None) -> Analysis:
+    """The sentences of a stored document as an `Analysis` without tokens, terms or paragraphs:
+    what `nearsame.align.align_pair` needs with ``ops=False``, read without analysing the text."""
+    return Analysis(
+        document=document,
+        language=language,
+        tokens=Tokens((), (), ()),
+        terms=(),
+        paragraphs=(),
+        sentences=tuple(Sentence(*row) for row in units.sentences.tolist()),
+        sentence_tokens=tuple((first, stop) for first, stop in units.ranges.tolist()),
+    )
