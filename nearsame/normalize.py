@@ -21,8 +21,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
-from typing import overload
+from itertools import accumulate, chain, compress
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -40,24 +40,12 @@ __all__ = [
     "fold_utf8",
     "piece_words",
     "tokenize",
+    "tokenize_words",
 ]
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
-_TOKEN_RE = re.compile(
-    # 1: digit groups, 15 000 / 15,000 / 15.000 / 1 234 567
-    rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
-    # 2: decimals, 8,5 / 8.5
-    r"|(\d+[.,]\d+)(?![\w])"
-    # 3: one CJK character
-    rf"|([{_CJK}])"
-    # 4: a word, apostrophes inside kept (aujourd'hui, don't), hyphens split
-    rf"|([^\W_{_CJK}]+(?:[{_APOS}][^\W_{_CJK}]+)*)"
-)
-_ELISION_RE = re.compile(
-    rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
-)
 #: Folded forms of the French elided words (``l'``, ``d'``, …): always stop words.
 ELISION_NORMS = frozenset(
     [
@@ -135,47 +123,87 @@ def _fold_number(text: str, decimal: bool) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-_SHARED: dict[str, str] = {}
+#: A token: digit groups (15 000 / 15,000 / 15.000 / 1 234 567), decimals (8,5 / 8.5), one CJK
+#: character, or a word, apostrophes inside kept (aujourd'hui, don't), hyphens split.
+#:
+#: The pattern starts with the class of a token's first character, so that the regex engine skips
+#: the text between tokens in a tight loop; look-behinds then tell which kind of token that
+#: character starts (a digit group where no word character, ``.`` or ``,`` comes before). Groups:
+#: 1 the token, 2 the rest of digit groups, 3 the rest of decimals, 4 a word's apostrophes and what
+#: follows them (``'hui``).
+_TOKEN_RE = re.compile(
+    rf"([\w{_CJK}]"
+    r"(?:"
+    rf"(?<=\d)(?<![\w.,]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
+    r"|(?<=\d)(\d*[.,]\d+)(?![\w])"
+    rf"|(?<=[{_CJK}])"
+    rf"|(?<=[^\W_{_CJK}])[^\W_{_CJK}]*((?:[{_APOS}][^\W_{_CJK}]+)*)"
+    r"))"
+)
+_ELISION_RE = re.compile(
+    rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
+)
+_AFTER_WORD_RE = re.compile(r"[\w.,]")
+_MAX_FOLDS = 262_144
 
 
-def _share(word: str) -> str:
-    """The folded form of ``word``, one string object per distinct word (tokens of a corpus hold
-    millions of repeats of the same few thousand words)."""
-    if len(_SHARED) > 1_000_000:
-        _SHARED.clear()
-    norm = _SHARED[word] = sys.intern(fold(word))
-    return norm
+class _Folds(dict[str, str]):
+    """``sys.intern(fold(word))`` of each word, learnt the first time the word is seen (news
+    vocabulary repeats heavily; the folded forms are then one string object per distinct word)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _MAX_FOLDS:
+            self.clear()
+        norm = self[word] = sys.intern(fold(word))
+        return norm
+
+
+_FOLDS = _Folds()
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """Tokenize ``text[start:end]``; spans are offsets into the whole of ``text``."""
-    starts: list[int] = []
-    ends: list[int] = []
-    norms: list[str] = []
+    return tokenize_words(text, start, end)[0]
+
+
+def tokenize_words(text: str, start: int = 0, end: int | None = None) -> tuple[Tokens, list[str]]:
+    """`tokenize`, and the original text of each token (``text[token.start:token.end]``)."""
     stop = len(text) if end is None else end
-    shared = _SHARED
-    for match in _TOKEN_RE.finditer(text, start, stop):
-        kind = match.lastindex
-        word = match.group()
-        s = match.start()
-        if kind == 4:
-            if ("'" in word or "\u2019" in word or "\u02bc" in word) and (
-                elided := _ELISION_RE.match(word)
-            ):
-                cut = s + elided.end()
-                starts.append(s)
-                ends.append(cut)
-                norms.append(fold(elided.group()))
-                s, word = cut, word[elided.end() :]
-            norm = shared.get(word) or _share(word)
-        elif kind == 3:
-            norm = fold(word)
-        else:
-            norm = _fold_number(word, decimal=kind == 2)
-        starts.append(s)
-        ends.append(match.end())
-        norms.append(norm)
-    return Tokens(tuple(starts), tuple(ends), tuple(norms))
+    piece = text[start:stop]
+    # the digit groups' look-behind sees the character before ``start``: "." stands in for it
+    if start > 0 and _AFTER_WORD_RE.match(text, start - 1):
+        piece, start = "." + piece, start - 1
+    # gap, token, its 3 groups, gap, token, …, gap
+    parts: list[Any] = _TOKEN_RE.split(piece)
+    words: list[str] = parts[1::5]
+    groups: list[str | None] = parts[2::5]
+    decimals: list[str | None] = parts[3::5]
+    apostrophes: list[str | None] | list[bool] = parts[4::5]
+    del parts[2::5], parts[2::4], parts[2::3]  # gap, token, gap, token, …, gap
+    bounds = list(accumulate(map(len, parts), initial=start))
+    starts, ends = bounds[1:-1:2], bounds[2::2]
+    norms = list(map(_FOLDS.__getitem__, words))
+    if any(groups):
+        for index in compress(range(len(words)), groups):
+            norms[index] = _fold_number(words[index], decimal=False)
+    if any(decimals):
+        for index in compress(range(len(words)), decimals):
+            norms[index] = _fold_number(words[index], decimal=True)
+    if "\u02bc" in piece:  # a letter to ``\w``: inside a word, group 4 does not see it
+        apostrophes = ["'" in word or "\u2019" in word or "\u02bc" in word for word in words]
+    if any(apostrophes):
+        # ``l'usine`` is two tokens, ``l'`` and ``usine``: split from the end, indices stay valid
+        for index in reversed(list(compress(range(len(words)), apostrophes))):
+            word = words[index]
+            elided = _ELISION_RE.match(word)
+            if elided is None:
+                continue
+            cut = elided.end()
+            words[index : index + 1] = [word[:cut], word[cut:]]
+            starts.insert(index + 1, starts[index] + cut)
+            ends.insert(index, starts[index] + cut)
+            norms[index : index + 1] = [_FOLDS[word[:cut]], _FOLDS[word[cut:]]]
+    return Tokens(tuple(starts), tuple(ends), tuple(norms)), words
 
 
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+")

@@ -168,3 +168,65 @@ def test_document_words_fold_piece_by_piece_like_the_whole_text(pieces: list[str
     text = "".join(pieces)
     assert document_words(text) == _whole_text_words(text)
     assert document_words(text) == _whole_text_words(text)  # a second time, from the cache
+
+
+def _reference_tokens(
+    text: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, str]]:
+    """The obviously-right reference: one `finditer` match at a time, each kind folded on its own
+    (how `tokenize` worked before it found every token with one `split`)."""
+    import re
+
+    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP
+
+    token_re = re.compile(
+        rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
+        r"|(\d+[.,]\d+)(?![\w])"
+        rf"|([{_CJK}])"
+        rf"|([^\W_{_CJK}]+(?:[{_APOS}][^\W_{_CJK}]+)*)"
+    )
+    elision_re = re.compile(
+        rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
+    )
+    found = []
+    for match in token_re.finditer(text, start, len(text) if end is None else end):
+        word, s = match.group(), match.start()
+        if match.lastindex == 1:
+            found.append((s, match.end(), "".join(ch for ch in word if ch.isdigit())))
+        elif match.lastindex == 2:
+            found.append((s, match.end(), word.replace(",", ".")))
+        elif match.lastindex == 4 and (elided := elision_re.match(word)):
+            found.append((s, s + elided.end(), fold(elided.group())))
+            found.append((s + elided.end(), match.end(), fold(word[elided.end() :])))
+        else:
+            found.append((s, match.end(), fold(word)))
+    return found
+
+
+_TOKEN_PIECES = (
+    "l'", "L’", "qu’", "jusqu'", "presqu", "quoiqu", "ʼ", "'", "’", "usine", "Corée", "ſ", "\u212a",
+    "İ", "ß", "ﬁ", "北京", "・", "゠", "_", "-", ".", ",", " ", "\u00a0", "\u202f", "\u2009", "\n",
+    "15 000", "1,234", "1.234", "8,5", "2023", "0", "²", "①", "٣", "\ud800", "«", "»",
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(_TOKEN_PIECES), st.text(max_size=4)), max_size=30),
+    st.integers(min_value=0, max_value=200),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
+)
+def test_tokenize_finds_the_tokens_of_the_one_match_at_a_time_reference(
+    pieces: list[str], start: int, end: int | None
+) -> None:
+    from nearsame.normalize import tokenize_words
+
+    text = "".join(pieces)
+    start = min(start, len(text))
+    end = None if end is None else max(start, min(end, len(text)))
+    tokens, words = tokenize_words(text, start, end)
+    assert list(zip(tokens.starts, tokens.ends, tokens.norms, strict=True)) == _reference_tokens(
+        text, start, end
+    )
+    assert words == [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
+    assert tokenize(text, start, end) == tokens
