@@ -11,6 +11,7 @@ import gzip
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -26,6 +27,7 @@ __all__ = [
     "content_words",
     "detect_language",
     "word_information",
+    "word_terms",
 ]
 
 #: ISO 639-1 code -> Snowball / stop-words name, for every language both libraries support.
@@ -142,6 +144,23 @@ def _stem(language: str, word: str) -> str:
     return fold(_stemmer(language).stemWord(lowered))
 
 
+_MAX_TERMS = 262_144
+
+
+class _Terms(dict[tuple[str, str], "str | None"]):
+    """`ContentWords.term` of each ``(original, norm)``, learnt the first time it is seen."""
+
+    def __init__(self, words: ContentWords) -> None:
+        super().__init__()
+        self._term = words.term
+
+    def __missing__(self, key: tuple[str, str]) -> str | None:
+        if len(self) >= _MAX_TERMS:
+            self.clear()
+        found = self[key] = self._term(*key)
+        return found
+
+
 class ContentWords:
     """Maps the tokens of one language to content terms (``None`` for stop words)."""
 
@@ -150,6 +169,7 @@ class ContentWords:
             raise ValueError(f"language must be an ISO 639-1 code such as 'fr', not {language!r}")
         self.language = language if language in LANGUAGES else None
         self._stops = _stop_words(self.language)
+        self._terms = _Terms(self)
 
     def term(self, original: str, norm: str) -> str | None:
         """The content term of one token, or ``None`` when it is a stop word or a lone letter."""
@@ -161,11 +181,14 @@ class ContentWords:
 
     def terms(self, text: str, tokens: Tokens) -> tuple[str | None, ...]:
         """One entry per token of ``text``: its content term, or ``None``."""
-        term = self.term
-        return tuple(
-            term(text[s:e], norm)
-            for s, e, norm in zip(tokens.starts, tokens.ends, tokens.norms, strict=True)
+        return self.word_terms(
+            [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)], tokens.norms
         )
+
+    def word_terms(self, originals: Sequence[str], norms: Sequence[str]) -> tuple[str | None, ...]:
+        """One entry per token, from its original text and its norm: its content term, or
+        ``None`` (news vocabulary repeats: each distinct token is looked at once)."""
+        return tuple(map(self._terms.__getitem__, zip(originals, norms, strict=True)))
 
 
 @cache
@@ -176,6 +199,13 @@ def _content_words(language: str | None) -> ContentWords:
 def content_words(text: str, tokens: Tokens, language: str | None) -> tuple[str | None, ...]:
     """The content term of each token of ``text`` (``None`` for stop words), in ``language``."""
     return _content_words(language).terms(text, tokens)
+
+
+def word_terms(
+    originals: Sequence[str], norms: Sequence[str], language: str | None
+) -> tuple[str | None, ...]:
+    """`content_words` from each token's original text (see `tokenize_words`) and norm."""
+    return _content_words(language).word_terms(originals, norms)
 
 
 def _wordlist(language: str) -> list[list[str]] | None:
