@@ -12,6 +12,7 @@ enough words to fingerprint.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
@@ -21,7 +22,9 @@ _QUOTE_MAX = 400
 
 _PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
 _TERMINAL_RE = re.compile(r"[.!?…。！？]+(?:[ \u00a0\u202f]?[»”\"'’)\]])*(?=\s)")
-_GLUED_RE = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=[^\W\d_]{2})")
+#: The stop first and the letters before it after: a look-behind tried at every position of the text
+#: is slow, a stop is found at once.
+_GLUED_RE = re.compile(r"[.!?](?<=[^\W\d_]{2}[.!?])(?=[^\W\d_]{2})")
 _FILENAME_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|tiff?)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W_]+")
 _LAST_WORD_RE = re.compile(r"([^\s«“\"(\[]+)$")
@@ -221,9 +224,13 @@ def _line_breaks_cut(text: str, start: int, end: int) -> bool:
 def _cuts(text: str, start: int, end: int) -> list[int]:
     """Candidate sentence ends inside one paragraph, as offsets."""
     quotes = _quoted(text, start, end)
+    # the quotes are in order and do not overlap: only the last one opened before may hold it
+    q_starts = [q_start for q_start, _ in quotes]
+    q_ends = [q_end for _, q_end in quotes]
 
     def inside_quote(position: int) -> bool:
-        return any(q_start < position < q_end for q_start, q_end in quotes)
+        last = bisect_left(q_starts, position) - 1
+        return last >= 0 and position < q_ends[last]
 
     cuts: list[int] = []
     for match in _TERMINAL_RE.finditer(text, start, end):
@@ -248,7 +255,7 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
 
 
 def _count_words(text: str, start: int, end: int) -> int:
-    return sum(1 for _ in _WORD_RE.finditer(text, start, end))
+    return len(_WORD_RE.findall(text, start, end))
 
 
 def _sentences_of(text: str, start: int, end: int, min_words: int) -> list[tuple[int, int, int]]:
