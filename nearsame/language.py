@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from importlib.util import find_spec
 from itertools import chain, islice, repeat
@@ -150,17 +150,18 @@ def _stem(language: str, word: str) -> str:
 _MAX_TERMS = 262_144
 
 
-class _Terms(dict[tuple[str, str], "str | None"]):
-    """`ContentWords.term` of each ``(original, norm)``, learnt the first time it is seen."""
+class _Terms(dict[str, "str | None"]):
+    """`ContentWords.term` of each word with its `fold` for norm (what `tokenize` gives every
+    token but numbers), learnt the first time the word is seen."""
 
     def __init__(self, words: ContentWords) -> None:
         super().__init__()
         self._term = words.term
 
-    def __missing__(self, key: tuple[str, str]) -> str | None:
+    def __missing__(self, word: str) -> str | None:
         if len(self) >= _MAX_TERMS:
             self.clear()
-        found = self[key] = self._term(*key)
+        found = self[word] = self._term(word, fold(word))
         return found
 
 
@@ -184,14 +185,22 @@ class ContentWords:
 
     def terms(self, text: str, tokens: Tokens) -> tuple[str | None, ...]:
         """One entry per token of ``text``: its content term, or ``None``."""
-        return self.word_terms(
-            [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)], tokens.norms
+        term = self.term
+        return tuple(
+            term(text[s:e], norm)
+            for s, e, norm in zip(tokens.starts, tokens.ends, tokens.norms, strict=True)
         )
 
-    def word_terms(self, originals: Sequence[str], norms: Sequence[str]) -> tuple[str | None, ...]:
-        """One entry per token, from its original text and its norm: its content term, or
-        ``None`` (news vocabulary repeats: each distinct token is looked at once)."""
-        return tuple(map(self._terms.__getitem__, zip(originals, norms, strict=True)))
+    def word_terms(
+        self, words: Sequence[str], norms: Sequence[str], numbers: Iterable[int]
+    ) -> tuple[str | None, ...]:
+        """`terms` of the tokens of `tokenize_words`, from their texts ``words`` (memoised: news
+        vocabulary repeats); ``numbers`` are the indices of the tokens whose norm is not the
+        `fold` of their text (digit groups, decimals)."""
+        terms = list(map(self._terms.__getitem__, words))
+        for index in numbers:
+            terms[index] = self.term(words[index], norms[index])
+        return tuple(terms)
 
 
 @cache
@@ -205,10 +214,10 @@ def content_words(text: str, tokens: Tokens, language: str | None) -> tuple[str 
 
 
 def word_terms(
-    originals: Sequence[str], norms: Sequence[str], language: str | None
+    words: Sequence[str], norms: Sequence[str], numbers: Iterable[int], language: str | None
 ) -> tuple[str | None, ...]:
-    """`content_words` from each token's original text (see `tokenize_words`) and norm."""
-    return _content_words(language).word_terms(originals, norms)
+    """`content_words` of the tokens of `tokenize_words`: see `ContentWords.word_terms`."""
+    return _content_words(language).word_terms(words, norms, numbers)
 
 
 def _wordlist(language: str) -> list[list[str]] | None:

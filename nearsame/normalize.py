@@ -163,11 +163,18 @@ _FOLDS = _Folds()
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """Tokenize ``text[start:end]``; spans are offsets into the whole of ``text``."""
-    return tokenize_words(text, start, end)[0]
+    return _tokenize(text, start, end)[0]
 
 
 def tokenize_words(text: str, start: int = 0, end: int | None = None) -> tuple[Tokens, list[str]]:
     """`tokenize`, and the original text of each token (``text[token.start:token.end]``)."""
+    tokens, words, _ = _tokenize(text, start, end)
+    return tokens, words
+
+
+def _tokenize(text: str, start: int, end: int | None) -> tuple[Tokens, list[str], list[int]]:
+    """`tokenize_words`, and the indices of the numbers (digit groups and decimals): the only
+    tokens whose norm is not ``fold`` of their own text."""
     stop = len(text) if end is None else end
     piece = text[start:stop]
     # the digit groups' look-behind sees the character before ``start``: "." stands in for it
@@ -182,13 +189,7 @@ def tokenize_words(text: str, start: int = 0, end: int | None = None) -> tuple[T
     del parts[2::5], parts[2::4], parts[2::3]  # gap, token, gap, token, …, gap
     bounds = list(accumulate(map(len, parts), initial=start))
     starts, ends = bounds[1:-1:2], bounds[2::2]
-    norms = list(map(_FOLDS.__getitem__, words))
-    if any(groups):
-        for index in compress(range(len(words)), groups):
-            norms[index] = _fold_number(words[index], decimal=False)
-    if any(decimals):
-        for index in compress(range(len(words)), decimals):
-            norms[index] = _fold_number(words[index], decimal=True)
+    numbers = any(groups) or any(decimals)
     if "\u02bc" in piece:  # a letter to ``\w``: inside a word, group 4 does not see it
         apostrophes = ["'" in word or "\u2019" in word or "\u02bc" in word for word in words]
     if any(apostrophes):
@@ -202,8 +203,19 @@ def tokenize_words(text: str, start: int = 0, end: int | None = None) -> tuple[T
             words[index : index + 1] = [word[:cut], word[cut:]]
             starts.insert(index + 1, starts[index] + cut)
             ends.insert(index, starts[index] + cut)
-            norms[index : index + 1] = [_FOLDS[word[:cut]], _FOLDS[word[cut:]]]
-    return Tokens(tuple(starts), tuple(ends), tuple(norms)), words
+            if numbers:
+                groups.insert(index + 1, None)
+                decimals.insert(index + 1, None)
+    norms = list(map(_FOLDS.__getitem__, words))
+    if not numbers:
+        return Tokens(tuple(starts), tuple(ends), tuple(norms)), words, []
+    grouped = list(compress(range(len(words)), groups))
+    for index in grouped:
+        norms[index] = _fold_number(words[index], decimal=False)
+    decimal = list(compress(range(len(words)), decimals))
+    for index in decimal:
+        norms[index] = _fold_number(words[index], decimal=True)
+    return Tokens(tuple(starts), tuple(ends), tuple(norms)), words, grouped + decimal
 
 
 _PLAIN_WORD_RE = re.compile(r"[^\W_]+")

@@ -219,7 +219,7 @@ _TOKEN_PIECES = (
 def test_tokenize_finds_the_tokens_of_the_one_match_at_a_time_reference(
     pieces: list[str], start: int, end: int | None
 ) -> None:
-    from nearsame.normalize import tokenize_words
+    from nearsame.normalize import _tokenize, tokenize_words
 
     text = "".join(pieces)
     start = min(start, len(text))
@@ -230,3 +230,15 @@ def test_tokenize_finds_the_tokens_of_the_one_match_at_a_time_reference(
     )
     assert words == [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
     assert tokenize(text, start, end) == tokens
+    # every token but the numbers has the fold of its text for norm
+    _, _, numbers = _tokenize(text, start, end)
+    assert sorted(numbers) == [
+        index
+        for index, word in enumerate(words)
+        if any(ch in " \u00a0\u202f\u2009,." for ch in word)
+    ]
+    assert all(
+        norm == fold(word)
+        for index, (word, norm) in enumerate(zip(words, tokens.norms, strict=True))
+        if index not in numbers
+    )
