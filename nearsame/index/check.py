@@ -12,7 +12,7 @@ aligned by `nearsame.align.align_pair`, so that a check against one indexed docu
 
 from __future__ import annotations
 
-import itertools
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -417,21 +417,14 @@ def find_candidates(
     ranked = list(zip(docs[order].tolist(), hits[order].tolist(), strict=True))
     chosen = np.concatenate([docs[order], whole_nums])
     wanted = ~whole_rows & np.isin(their_nums, chosen)
-    # each pair once (many bands propose the same pair), grouped by document
-    found = np.unique(
-        np.stack([their_nums[wanted], their_units[wanted], my_units[wanted]], axis=1), axis=0
-    )
-    bounds = np.flatnonzero(np.r_[True, found[1:, 0] != found[:-1, 0], True]).tolist()
-    if not len(found):
-        bounds = []
-    pairs = {
-        int(found[start, 0]): frozenset(map(tuple, found[start:stop, 1:].tolist()))
-        for start, stop in itertools.pairwise(bounds)
-    }
+    pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for num, their, my in zip(their_nums[wanted].tolist(), their_units[wanted].tolist(),
+                              my_units[wanted].tolist(), strict=True):  # fmt: skip
+        pairs[num].add((their, my))
     is_crowded = np.isin(prepared.keys, np.fromiter(crowded, dtype=np.int64, count=len(crowded)))
     crowded_units = prepared.units[is_crowded & (prepared.channels == VERBATIM)]
     return Candidates(
-        pairs,
+        {num: frozenset(found) for num, found in pairs.items()},
         whole,
         frozenset(crowded_units.tolist()),
         dict(ranked),
