@@ -1,10 +1,10 @@
 """What every index backend provides (`Store`), and the frozen results an index hands back.
 
 A store knows nothing about text analysis: it keeps documents (text, metadata, and a packed
-fingerprint: signatures and units as hashes) and a table of LSH band keys ``key -> (document number, unit)``, caps each key's bucket
-(a key shared by more units is *crowded*: site furniture or words every article uses, no use as a
-candidate), and offers an exclusive section in which a check and an add
-happen as one step. `nearsame.index.core.Index` does the rest, the same way for every backend.
+fingerprint: signatures and units as hashes) and a table of LSH band keys ``key -> (document
+number, unit)``, caps each key's bucket (a key shared by more units is *crowded*: site furniture or
+words every article uses, no use as a candidate), and offers an exclusive section in which a check
+and an add happen as one step. `nearsame.index.core.Index` does the rest, the same way for every backend.
 """
 
 from __future__ import annotations
