@@ -377,8 +377,17 @@ def index() -> None:
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True)
 @index_option
+@click.option(
+    "--content-lsh", type=click.FloatRange(0.05, 0.9), default=None, metavar="JACCARD",
+    help=f"For a new index: the threshold its content keys (rewritten background) aim at "
+         f"(default {Params().content_lsh}). 0.2 gives about 40% fewer keys and faster checks, "
+         f"for less recall on paraphrases (bench/RESULTS.md). An existing index keeps its own: "
+         f"asking it for another is an error.",
+)  # fmt: skip
 @input_options
-def index_add(paths: tuple[str, ...], index_uri: str, **kwargs: Any) -> int:
+def index_add(
+    paths: tuple[str, ...], index_uri: str, content_lsh: float | None, **kwargs: Any
+) -> int:
     """Add the documents in PATHS (files, folders, or - for JSONL on standard input) to the index.
 
     Documents already indexed with the same id and text are skipped. Exits 2 if any document
@@ -386,7 +395,8 @@ def index_add(paths: tuple[str, ...], index_uri: str, **kwargs: Any) -> int:
     """
     options = make_input_options(**kwargs)
     added = problems = 0
-    with open_index(index_uri) as store:
+    params = None if content_lsh is None else Params(content_lsh=content_lsh)
+    with open_index(index_uri, params=params) as store:
         batch: list[Document] = []
         for item in _read_stream(paths, options):
             if isinstance(item, LoadProblem):

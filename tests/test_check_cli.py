@@ -154,6 +154,22 @@ def test_wrong_index_parameters_are_refused_with_exit_2(
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_new_index_can_trade_content_keys_for_speed(tmp_path: Path, cli: Runner) -> None:
+    path = str(tmp_path / "fast.db")
+    feed = jsonl({"id": "a", "text": article(1)})
+    assert (
+        cli("index", "add", "-", "--index", path, "--content-lsh", "0.2", stdin=feed).returncode
+        == 0
+    )
+    assert json.loads(cli("index", "stats", "--index", path).stdout)["params"]["content_lsh"] == 0.2
+    copy = jsonl({"id": "b", "text": edited(article(1), 3)})
+    assert cli("check", "-", "--index", path, stdin=copy).returncode == 1
+    again = cli("index", "add", "-", "--index", path, "--content-lsh", "0.15", stdin=feed)
+    assert again.returncode == 2
+    assert "content_lsh: index has 0.2, asked for 0.15" in again.stderr
+    assert "Traceback" not in again.stderr
+
+
 @pytest.mark.parametrize("where", ["missing.db", "nowhere/index.db", "notes.txt"])
 def test_an_unusable_index_is_exit_2_with_its_location(
     tmp_path: Path, where: str, cli: Runner
