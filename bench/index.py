@@ -113,11 +113,16 @@ def _add_all(add: Callable[[list[Document]], object], documents: Sequence[Docume
 
 
 def bench_index(
-    uri: str, documents: Sequence[Document], checks: Sequence[Document], *, build: bool = True
+    uri: str,
+    documents: Sequence[Document],
+    checks: Sequence[Document],
+    *,
+    build: bool = True,
+    params: Params | None = None,
 ) -> dict[str, Any]:
     """Build the index at ``uri`` (or, with ``build=False``, use the one there) and time adds
     and checks."""
-    with open_index(uri) as index:
+    with open_index(uri, params=params) as index:
         rate = _add_all(index.add, documents) if build else None
         index.check(checks[0])  # warm the process (imports, caches) as a long-running worker is
         times, statuses = [], {"unique": 0, "duplicate": 0, "overlap": 0}
@@ -257,6 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--keep", type=Path, help="build the SQLite index in this folder and keep it there"
     )
     parser.add_argument(
+        "--content-lsh", type=float, default=None,
+        help="the content keys' threshold of the indexes built (default: the index default)",
+    )  # fmt: skip
+    parser.add_argument(
         "--reuse", action="store_true",
         help="with --keep: time checks against the SQLite index already built there",
     )  # fmt: skip
@@ -292,7 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     uri = f"redis://127.0.0.1:{redis_server[1]}/0?prefix=bench"
                 assert uri is not None
                 build = not (backend == "sqlite" and args.reuse and sqlite.exists())
-                results[backend] = bench_index(uri, documents, checks, build=build)
+                params = None if args.content_lsh is None else Params(content_lsh=args.content_lsh)
+                results[backend] = bench_index(uri, documents, checks, build=build, params=params)
                 if backend != "memory":
                     results[backend]["first_check_s"] = first_check(uri, checks[1])
                 if backend == "sqlite":
