@@ -7,6 +7,8 @@ every unit's folded words and content terms (`nearsame.verify.unit_terms`) as 64
 the terms' weights. `nearsame.verify.score_sequences` scores a pair from those exactly as from the
 text (only equality between words and between terms counts, and the weights are stored as
 computed), so a check verifies on the hashes first and reads the text of the documents that match.
+The units' sentences are stored too (`outline`): aligning the matched units into passages needs
+nothing else, so a matched document is never analysed again.
 """
 
 from __future__ import annotations
