@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nearsame.document import Document
 from nearsame.language import detect_language, word_terms
-from nearsame.normalize import Tokens, _tokenize
+from nearsame.normalize import Tokens, tokenize_words
 from nearsame.segment import MIN_WORDS, Paragraph, Sentence, segment
 
 __all__ = ["Analysis", "analyze"]
@@ -36,7 +36,7 @@ def analyze(
     """Analyse ``document``; ``language`` (ISO 639-1) overrides detection and the document's own."""
     text = document.text
     lang = language or document.language or detect_language(document.body)
-    tokens, words, numbers = _tokenize(text, document.body_start, None)
+    tokens, words, numbers = tokenize_words(text, document.body_start)
     segmentation = segment(text, start=document.body_start, min_words=min_words)
     ranges = tuple(
         (bisect_left(tokens.starts, s.start), bisect_left(tokens.starts, s.end))

@@ -163,18 +163,15 @@ _FOLDS = _Folds()
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """Tokenize ``text[start:end]``; spans are offsets into the whole of ``text``."""
-    return _tokenize(text, start, end)[0]
+    return tokenize_words(text, start, end)[0]
 
 
-def tokenize_words(text: str, start: int = 0, end: int | None = None) -> tuple[Tokens, list[str]]:
-    """`tokenize`, and the original text of each token (``text[token.start:token.end]``)."""
-    tokens, words, _ = _tokenize(text, start, end)
-    return tokens, words
-
-
-def _tokenize(text: str, start: int, end: int | None) -> tuple[Tokens, list[str], list[int]]:
-    """`tokenize_words`, and the indices of the numbers (digit groups and decimals): the only
-    tokens whose norm is not ``fold`` of their own text."""
+def tokenize_words(
+    text: str, start: int = 0, end: int | None = None
+) -> tuple[Tokens, list[str], list[int]]:
+    """`tokenize`, the original text of each token (``text[token.start:token.end]``), and the
+    indices of the numbers (digit groups and decimals): the only tokens whose norm is not
+    ``fold`` of their own text."""
     stop = len(text) if end is None else end
     piece = text[start:stop]
     # the digit groups' look-behind sees the character before ``start``: "." stands in for it

@@ -116,10 +116,10 @@ def test_an_unknown_language_keeps_every_word_but_elisions_and_single_letters() 
 @pytest.mark.parametrize("language", ["fr", "en", None])
 def test_word_terms_are_the_content_words_of_each_token(language: str | None) -> None:
     from nearsame.language import word_terms
-    from nearsame.normalize import _tokenize
+    from nearsame.normalize import tokenize_words
 
     text = "L'agence a indiqué que Kim avait visité 15 000 usines, 1,234 et 8,5 fois: d’artillerie."
-    tokens, words, numbers = _tokenize(text, 0, None)
+    tokens, words, numbers = tokenize_words(text)
     assert sorted(numbers) == [8, 10, 12]
     expected = content_words(text, tokens, language)
     assert word_terms(words, tokens.norms, numbers, language) == expected

@@ -219,19 +219,18 @@ _TOKEN_PIECES = (
 def test_tokenize_finds_the_tokens_of_the_one_match_at_a_time_reference(
     pieces: list[str], start: int, end: int | None
 ) -> None:
-    from nearsame.normalize import _tokenize, tokenize_words
+    from nearsame.normalize import tokenize_words
 
     text = "".join(pieces)
     start = min(start, len(text))
     end = None if end is None else max(start, min(end, len(text)))
-    tokens, words = tokenize_words(text, start, end)
+    tokens, words, numbers = tokenize_words(text, start, end)
     assert list(zip(tokens.starts, tokens.ends, tokens.norms, strict=True)) == _reference_tokens(
         text, start, end
     )
     assert words == [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
     assert tokenize(text, start, end) == tokens
     # every token but the numbers has the fold of its text for norm
-    _, _, numbers = _tokenize(text, start, end)
     assert sorted(numbers) == [
         index
         for index, word in enumerate(words)
