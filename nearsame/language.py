@@ -21,6 +21,7 @@ from pathlib import Path
 import Stemmer
 from stop_words import get_stop_words
 
+from nearsame.memo import Memo
 from nearsame.normalize import ELISION_NORMS, Tokens, fold
 
 __all__ = [
@@ -147,24 +148,6 @@ def _stem(language: str, word: str) -> str:
     return fold(_stemmer(language).stemWord(lowered))
 
 
-_MAX_TERMS = 262_144
-
-
-class _Terms(dict[str, "str | None"]):
-    """`ContentWords.term` of each word with its `fold` for norm (what `tokenize` gives every
-    token but numbers), learnt the first time the word is seen."""
-
-    def __init__(self, words: ContentWords) -> None:
-        super().__init__()
-        self._term = words.term
-
-    def __missing__(self, word: str) -> str | None:
-        if len(self) >= _MAX_TERMS:
-            self.clear()
-        found = self[word] = self._term(word, fold(word))
-        return found
-
-
 class ContentWords:
     """Maps the tokens of one language to content terms (``None`` for stop words)."""
 
@@ -173,7 +156,9 @@ class ContentWords:
             raise ValueError(f"language must be an ISO 639-1 code such as 'fr', not {language!r}")
         self.language = language if language in LANGUAGES else None
         self._stops = _stop_words(self.language)
-        self._terms = _Terms(self)
+        # the term of each word with its `fold` for norm (what `tokenize` gives every token but
+        # numbers)
+        self._terms: Memo[str, str | None] = Memo(lambda word: self.term(word, fold(word)), 262_144)
 
     def term(self, original: str, norm: str) -> str | None:
         """The content term of one token, or ``None`` when it is a stop word or a lone letter."""

@@ -28,6 +28,8 @@ import numpy as np
 import numpy.typing as npt
 from unidecode import unidecode
 
+from nearsame.memo import Memo
+
 __all__ = [
     "ELISION_NORMS",
     "Token",
@@ -144,21 +146,9 @@ _ELISION_RE = re.compile(
     rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
 )
 _AFTER_WORD_RE = re.compile(r"[\w.,]")
-_MAX_FOLDS = 262_144
-
-
-class _Folds(dict[str, str]):
-    """``sys.intern(fold(word))`` of each word, learnt the first time the word is seen (news
-    vocabulary repeats heavily; the folded forms are then one string object per distinct word)."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) >= _MAX_FOLDS:
-            self.clear()
-        norm = self[word] = sys.intern(fold(word))
-        return norm
-
-
-_FOLDS = _Folds()
+#: ``sys.intern(fold(word))`` of each word: the folded forms are one string object per distinct
+#: word.
+_FOLDS: Memo[str, str] = Memo(lambda word: sys.intern(fold(word)), 262_144)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Tokens:
@@ -339,19 +329,8 @@ def fold_utf8(
     return np.delete(data, removed), marks - np.searchsorted(removed, marks)
 
 
-class _PieceWords(dict[bytes, tuple[str, ...]]):
-    """`fold_piece` of each piece, learnt the first time the piece is seen."""
-
-    def __missing__(self, piece: bytes) -> tuple[str, ...]:
-        if len(self) > 1_000_000:
-            self.clear()
-        found = self[piece] = fold_piece(piece)
-        return found
-
-
-_PIECE_WORDS = _PieceWords()
 #: `fold_piece`, memoised.
-piece_words = _PIECE_WORDS.__getitem__
+piece_words = Memo(fold_piece, 1_000_000).__getitem__
 
 
 def document_words(text: str) -> list[str]:

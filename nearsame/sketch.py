@@ -27,6 +27,7 @@ import xxhash
 
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
+from nearsame.memo import Memo
 from nearsame.normalize import document_bytes, document_pieces, fold_utf8, piece_words
 
 if TYPE_CHECKING:
@@ -125,17 +126,11 @@ def _fmix(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     return values ^ (values >> s3)
 
 
-class _TokenHashes(dict[str | None, int]):
-    """The 32-bit xxhash of each string (``None`` hashes to 0), computed the first time it is seen."""
-
-    def __missing__(self, norm: str | None) -> int:
-        if len(self) > 2_000_000:
-            self.clear()
-        found = self[norm] = 0 if norm is None else xxhash.xxh32_intdigest(norm.encode("utf-8"))
-        return found
+def _token_hash(norm: str | None) -> int:
+    return 0 if norm is None else xxhash.xxh32_intdigest(norm.encode("utf-8"))
 
 
-_TOKEN_HASHES = _TokenHashes()
+_TOKEN_HASHES: Memo[str | None, int] = Memo(_token_hash, 2_000_000)
 
 
 def token_hashes(norms: Sequence[str | None]) -> npt.NDArray[np.uint32]:
@@ -143,23 +138,15 @@ def token_hashes(norms: Sequence[str | None]) -> npt.NDArray[np.uint32]:
     return np.fromiter(map(_TOKEN_HASHES.__getitem__, norms), dtype=U32, count=len(norms))
 
 
-class _PieceHashes(dict[bytes, tuple[int, ...]]):
-    """The token hashes of each piece's words (`piece_words`), learnt the first time it is seen
-    (a plain ASCII piece is its one word's UTF-8)."""
-
-    def __missing__(self, piece: bytes) -> tuple[int, ...]:
-        if len(self) > 1_000_000:
-            self.clear()
-        found: tuple[int, ...]
-        if piece.isascii():
-            found = (xxhash.xxh32_intdigest(piece),)
-        else:
-            found = tuple(map(_TOKEN_HASHES.__getitem__, piece_words(piece)))
-        self[piece] = found
-        return found
+def _piece_hashes(piece: bytes) -> tuple[int, ...]:
+    """The token hashes of a piece's words (`piece_words`); a plain ASCII piece is its one word's
+    UTF-8."""
+    if piece.isascii():
+        return (xxhash.xxh32_intdigest(piece),)
+    return tuple(map(_TOKEN_HASHES.__getitem__, piece_words(piece)))
 
 
-_PIECE_HASHES = _PieceHashes()
+_PIECE_HASHES: Memo[bytes, tuple[int, ...]] = Memo(_piece_hashes, 1_000_000)
 
 
 def document_hashes(text: str) -> npt.NDArray[np.uint32]:
