@@ -224,7 +224,7 @@ def test_stored_sentences_align_as_the_analysis_of_the_text() -> None:
 
     earlier, later = seeds()
     a, b = analyze(earlier), analyze(later)
-    stored = outline(unpack_units(pack_units(hash_units(a))), earlier, a.language)
+    stored = outline(unpack_units(pack_units(hash_units(a))), earlier)
     assert stored.sentences == a.sentences and stored.sentence_tokens == a.sentence_tokens
     units = [
         UnitMatch(x, y, score)

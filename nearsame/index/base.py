@@ -4,7 +4,8 @@ A store knows nothing about text analysis: it keeps documents (text, metadata, a
 fingerprint: signatures and units as hashes) and a table of LSH band keys ``key -> (document
 number, unit)``, caps each key's bucket (a key shared by more units is *crowded*: site furniture or
 words every article uses, no use as a candidate), and offers an exclusive section in which a check
-and an add happen as one step. `nearsame.index.core.Index` does the rest, the same way for every backend.
+and an add happen as one step. `nearsame.index.core.Index` does the rest, the same way for every
+backend.
 """
 
 from __future__ import annotations

@@ -487,7 +487,7 @@ def match_documents(
     found: list[MatchedDocument] = []
     for stored in indexed:
         units = stored_units(stored.signatures, params)
-        earlier = outline(units, stored.document, stored.document.language)
+        earlier = outline(units, stored.document)
         similarity = None
         if stored.num in candidates.whole:
             similarity = document_similarity(earlier, later)

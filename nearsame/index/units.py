@@ -216,12 +216,12 @@ def unpack_units(blob: bytes, offset: int = 0) -> HashedUnits:
     return HashedUnits(words, ranges, term_offsets, term_hashes, weights, names, totals, sentences)
 
 
-def outline(units: HashedUnits, document: Document, language: str | None) -> Analysis:
+def outline(units: HashedUnits, document: Document) -> Analysis:
     """The sentences of a stored document as an `Analysis` without tokens, terms or paragraphs:
     what `nearsame.align.align_pair` needs with ``ops=False``, read without analysing the text."""
     return Analysis(
         document=document,
-        language=language,
+        language=document.language,
         tokens=Tokens((), (), ()),
         terms=(),
         paragraphs=(),
