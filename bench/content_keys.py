@@ -1,21 +1,23 @@
 """Content keys against recall: how many keys a sentence needs to find what verification accepts.
 
-At 100,000 articles most of an index check's time is its band-key lookups (about 4 µs a key in
-SQLite), and three quarters of an article's ~1,300 keys are content keys: 90 two-row MinHash bands
-per sentence over its informative content terms. This measures, on real OrangeSum articles (never
-edited copies), what fewer content keys would cost in recall.
+At 100,000 articles much of an index check's time is its band-key lookups (about 4 µs a key in
+SQLite), and content keys were three quarters of an article's ~1,300 keys: 90 two-row MinHash
+bands per sentence over its informative content terms. This measures, on real OrangeSum articles
+(never edited copies), what other content keys, and other crowding limits, find.
 
 Truth: ``--checks`` held-out articles are checked against ``--size`` indexed ones. Every pair of
 units (checked, indexed) sharing at least ``min_shared_terms`` content terms (every paraphrase
 does) is scored with `nearsame.verify.score_units`; the pairs that get a kind are the truth.
 A scheme finds a pair when the two units share a content key, or a verbatim key (the same for every
-scheme), that is not crowded among the indexed units (more than `CONTENT_BUCKET` units, or the
-verbatim ``max_bucket``). Schemes:
+scheme), that is not crowded among the indexed units (more than ``limit`` units for content keys,
+each limit of ``--limits`` in turn; the verbatim ``max_bucket``). Schemes:
 
 * ``bands N``: the first N two-row bands of the content MinHash (90 is the default,
-  ``content_lsh=0.15``; 50 is what ``content_lsh=0.2`` gives);
-* ``rarest K``: every pair of a unit's K rarest content terms (general word frequencies);
-* ``pairs N``: the term pairs N two-row bands draw, keyed by the pair, not by the band.
+  ``content_lsh=0.15``, and what index formats up to 3 stored; 50 is what ``content_lsh=0.2``
+  gives);
+* ``term sets N``: the pairs of terms N two-row bands draw, keyed by the pair, not by the band
+  (`nearsame.candidates.term_set_keys`, what index format 4 stores);
+* ``rarest K``: every pair of a unit's K rarest content terms (general word frequencies).
 
 Run from the repository root: ``python -m bench.content_keys --size 20000 --checks 400``.
 """
@@ -35,10 +37,9 @@ import xxhash
 
 from bench.index import ARCHIVE, read_articles
 from nearsame.analyze import Analysis, analyze
-from nearsame.candidates import Banding, band_keys
-from nearsame.index.check import CONTENT_BUCKET
+from nearsame.candidates import Banding, band_keys, term_set_keys
 from nearsame.params import Params
-from nearsame.sketch import _fmix, permutations, sketch
+from nearsame.sketch import permutations, sketch
 from nearsame.verify import UnitTerms, score_units, unit_terms
 
 Unit = tuple[int, int]  # (document, unit)
@@ -83,10 +84,6 @@ def truth(
     return found
 
 
-def _informative(terms: UnitTerms, minimum: float) -> list[str]:
-    return [t for t in terms if terms[t] >= minimum]
-
-
 def _pair_key(first: int, second: int) -> int:
     low, high = sorted((first, second))
     return (low << 32) | high
@@ -99,19 +96,21 @@ def _h32(term: str) -> int:
 def scheme_keys(analyses: Sequence[Analysis], base: int, params: Params) -> dict[str, KeySets]:
     """Every scheme's content keys of every unit, and (under ``verbatim``) its verbatim keys."""
     found: dict[str, KeySets] = defaultdict(dict)
-    a, b = (part.astype(np.uint64) for part in permutations(params.sketch.content_num_perm, 1))
-    minimum = params.sketch.min_information
+    content_permutations = permutations(params.sketch.content_num_perm, params.sketch.seed)
     for d, analysis in enumerate(analyses):
         sk = sketch(analysis, params.sketch)
         if len(sk.verbatim_units):
             verbatim = band_keys(sk.verbatim, Banding(21, 2))
             for row, unit in enumerate(sk.verbatim_units):
                 found["verbatim"][(base + d, unit)] = set(verbatim[row].tolist())
-        for bands in (90, 50, 30):
-            if len(sk.content_units):
+        if len(sk.content_units):
+            for bands in (90, 50, 30):
                 keys = band_keys(sk.content, Banding(bands, 2))
                 for row, unit in enumerate(sk.content_units):
                     found[f"bands {bands}"][(base + d, unit)] = set(keys[row].tolist())
+            sets, rows = term_set_keys(sk.content, Banding(90, 2), content_permutations)
+            for row, unit in enumerate(sk.content_units):
+                found["term sets 90"][(base + d, unit)] = set(sets[rows == row].tolist())
         for unit in range(len(analysis.sentence_tokens)):
             terms = unit_terms(analysis, unit)
             rare = sorted(terms, key=lambda t: (-terms[t], _h32(t)))
@@ -119,18 +118,6 @@ def scheme_keys(analyses: Sequence[Analysis], base: int, params: Params) -> dict
                 top = [_h32(t) for t in rare[:k]]
                 found[f"rarest {k}"][(base + d, unit)] = {
                     _pair_key(x, y) for x, y in itertools.combinations(top, 2)
-                }
-            chosen = _informative(terms, minimum)
-            if len(chosen) < 2:
-                continue
-            hashes = np.array([_h32(t) for t in chosen], dtype=np.uint64)
-            mixed = _fmix(hashes.astype(np.uint32)).astype(np.uint64)
-            permuted = (a[None, :] * mixed[:, None] + b[None, :]) & np.uint64(0xFFFFFFFF)
-            picked = hashes[permuted.argmin(axis=0)]
-            for bands in (90,):
-                rows = picked[: 2 * bands].reshape(bands, 2).tolist()
-                found[f"pairs {bands}"][(base + d, unit)] = {
-                    _pair_key(x, y) for x, y in rows if x != y
                 }
     return found
 
@@ -154,8 +141,10 @@ def recall(
     mine: Mapping[str, KeySets],
     theirs: Mapping[str, KeySets],
     params: Params,
+    limits: Sequence[int],
 ) -> list[dict[str, object]]:
-    """One row per scheme: keys a unit, crowded share, entries a check reads, recall per kind."""
+    """One row per scheme and content-key limit: keys a unit, crowded share, entries a check
+    reads, recall per kind."""
     verbatim_counts = _counts(theirs["verbatim"])
 
     def shares(scheme: str, counts: Counter[int], limit: int) -> Callable[[Unit, Unit], bool]:
@@ -170,25 +159,30 @@ def recall(
     checks = len({unit[0] for unit in mine["verbatim"]})
     for scheme in sorted(set(mine) - {"verbatim"}):
         counts = _counts(theirs[scheme])
-        content = shares(scheme, counts, CONTENT_BUCKET)
-        total: Counter[str] = Counter()
-        hit: Counter[str] = Counter()
-        for (mine_unit, their_unit), kind in pairs.items():
-            label = _bin(kind, blends[(mine_unit, their_unit)])
-            total[label] += 1
-            hit[label] += verbatim(mine_unit, their_unit) or content(mine_unit, their_unit)
-        keys = [len(k) for k in mine[scheme].values()]
-        crowded = sum(counts[k] > CONTENT_BUCKET for ks in mine[scheme].values() for k in ks)
-        entries = sum(
-            counts[k] for ks in mine[scheme].values() for k in ks if counts[k] <= CONTENT_BUCKET
-        )
-        rows.append({
-            "scheme": scheme,
-            "keys_per_unit": round(float(np.mean(keys)), 1) if keys else 0.0,
-            "crowded": round(crowded / max(1, sum(keys)), 3),
-            "entries_per_check": round(entries / max(1, checks)),
-            "recall": {label: f"{hit[label]}/{total[label]}" for label in sorted(total)},
-        })  # fmt: skip
+        for limit in limits:
+            content = shares(scheme, counts, limit)
+            total: Counter[str] = Counter()
+            hit: Counter[str] = Counter()
+            for (mine_unit, their_unit), kind in pairs.items():
+                label = _bin(kind, blends[(mine_unit, their_unit)])
+                total[label] += 1
+                hit[label] += verbatim(mine_unit, their_unit) or content(mine_unit, their_unit)
+            keys = [len(k) for k in mine[scheme].values()]
+            crowded = sum(counts[k] > limit for ks in mine[scheme].values() for k in ks)
+            entries = sum(
+                counts[k] for ks in mine[scheme].values() for k in ks if counts[k] <= limit
+            )
+            rows.append({
+                "scheme": scheme,
+                "limit": limit,
+                "keys_per_unit": round(float(np.mean(keys)), 1) if keys else 0.0,
+                "crowded": round(crowded / max(1, sum(keys)), 3),
+                "entries_per_check": round(entries / max(1, checks)),
+                "recall": {
+                    label: f"{hit[label]}/{total[label]} ({100 * hit[label] / total[label]:.0f}%)"
+                    for label in sorted(total)
+                },
+            })  # fmt: skip
     return rows
 
 
@@ -197,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=20_000, help="articles indexed")
     parser.add_argument("--checks", type=int, default=400, help="articles checked")
     parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    parser.add_argument(
+        "--limits", default="32,128", help="content-key crowding limits, comma-separated"
+    )
     args = parser.parse_args(argv)
     params = Params()
     started = time.perf_counter()
@@ -215,7 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     theirs = scheme_keys(indexed, 0, params)
     mine = scheme_keys(checked, args.size, params)
     _progress(f"keys computed at {time.perf_counter() - started:.0f} s")
-    for row in recall(pairs, blends, mine, theirs, params):
+    limits = [int(v) for v in args.limits.split(",")]
+    for row in recall(pairs, blends, mine, theirs, params, limits):
         print(row, flush=True)
     return 0
 

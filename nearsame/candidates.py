@@ -24,6 +24,7 @@ __all__ = [
     "candidate_pairs",
     "estimate_pairs",
     "pair_estimates",
+    "term_set_keys",
     "use_banding",
 ]
 
@@ -104,6 +105,50 @@ def band_keys(signatures: Signatures, banding: Banding) -> BandKeys:
     mixed = values * _MULTIPLIERS[: banding.rows]
     keys: BandKeys = np.bitwise_xor.reduce(mixed ^ (mixed >> np.uint64(29)), axis=2)
     return keys + np.arange(banding.bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def _inverse(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """The inverse modulo 2**32 of each odd value (Newton's iteration doubles the bits right)."""
+    inverse = values.copy()
+    for _ in range(5):  # 3 -> 6 -> 12 -> 24 -> 48 correct bits (x * x = 1 mod 8 for odd x)
+        inverse *= np.uint32(2) - values * inverse
+    return inverse
+
+
+def term_set_keys(
+    signatures: Signatures,
+    banding: Banding,
+    permutations: tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]],
+) -> tuple[BandKeys, npt.NDArray[np.intp]]:
+    """Keys of the sets of terms the bands draw, each set once per signature: ``(keys, rows)``,
+    key ``keys[k]`` belonging to signature ``rows[k]`` (ascending).
+
+    Each value of an affine32 signature, ``a * x + b`` modulo 2**32 with ``a`` odd, names the term
+    ``x`` that reached the minimum; so each band of ``rows`` values names up to ``rows`` terms.
+    `band_keys` keys the band (band ``i`` of one sentence meets only band ``i`` of another); this
+    keys the terms drawn, whichever band drew them. A sentence of ten terms has 45 pairs, which 90
+    two-row bands draw most of, several times each: keyed by the pair, each is looked up and
+    stored once (about a third of the keys). Two sentences whose bands meet on two terms meet
+    here too (before crowding). Bands that draw a single term are left out: one shared word says
+    nothing about a sentence.
+    """
+    a, b = permutations
+    needed = banding.bands * banding.rows
+    if signatures.ndim != 2 or signatures.shape[1] < needed or len(a) < needed:
+        raise ValueError(f"signatures must have at least {needed} columns for {banding}")
+    terms = (signatures[:, :needed] - b[:needed]) * _inverse(a[:needed])
+    drawn = np.sort(terms.reshape(len(signatures), banding.bands, banding.rows), axis=2)
+    mixed = drawn.astype(np.uint64) * _MULTIPLIERS[: banding.rows]
+    keys = np.bitwise_xor.reduce(mixed ^ (mixed >> np.uint64(29)), axis=2)
+    rows = np.repeat(np.arange(len(signatures)), banding.bands).reshape(keys.shape)
+    several = drawn[:, :, 0] != drawn[:, :, -1]
+    keys, rows = keys[several], rows[several]
+    if not len(keys):
+        return keys, rows
+    order = np.lexsort((keys, rows))
+    keys, rows = keys[order], rows[order]
+    first = np.r_[True, (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])]
+    return keys[first], rows[first]
 
 
 def candidate_array(

@@ -13,6 +13,7 @@ import pytest
 from index_docs import article, edited
 
 from nearsame.cli import main
+from nearsame.index.check import FORMAT
 
 ROOT = Path(__file__).parent.parent
 ENTRY = "from nearsame.cli import entry_point; entry_point()"
@@ -137,7 +138,7 @@ def test_bad_records_are_located_and_the_others_still_answered(index: str, cli: 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("format", 99, "index format 99, this version reads 3"),
+        ("format", 99, f"index format 99, this version reads {FORMAT}"),
         ("hash", "sha1", "hash: index has 'sha1', asked for"),
     ],
 )

@@ -7,10 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nearsame.analyze import analyze
-from nearsame.candidates import Banding, band_keys, candidate_pairs
+from nearsame.candidates import Banding, band_keys, candidate_pairs, term_set_keys
 from nearsame.document import Document
 from nearsame.sketch import (
     SketchParams,
+    _fmix,
     _signatures,
     document_hashes,
     documents_hashes,
@@ -164,3 +165,59 @@ def test_rows_of_one_owner_never_pair_and_crowded_buckets_are_reported() -> None
     assert all(i // 2 != j // 2 for i, j in pairs) and len(pairs) == 12
     _, crowded = candidate_pairs(keys, np.array([0, 0, 1, 1, 2, 2]), max_bucket=3)
     assert crowded == set(range(6))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=12, unique=True),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_term_set_keys_name_the_pairs_of_terms_the_bands_draw(groups: list[list[int]]) -> None:
+    banding = Banding(90, 2)
+    a, b = permutations(192, 1)
+    hashes = [np.asarray(g, dtype=np.uint32) for g in groups]
+    signatures = _signatures(hashes, 192, 1)
+    keys, rows = term_set_keys(signatures, banding, (a, b))
+    # the term that reached each minimum, found the slow way
+    mixed = [_fmix(h) for h in hashes]
+    drawn = [[int(m[np.argmin(a[p] * m + b[p])]) for p in range(180)] for m in mixed]
+    pairs = [
+        {frozenset(d[2 * i : 2 * i + 2]) for i in range(90)} - {frozenset([t]) for t in d}
+        for d in drawn
+    ]
+    assert np.all(np.diff(rows) >= 0)
+    for row, found in enumerate(pairs):
+        mine = keys[rows == row]
+        assert len(mine) == len(set(mine.tolist())) == len(found)
+    # two sentences meet under a term-set key exactly when their bands draw a common pair
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups)):
+            meet = bool(set(keys[rows == i].tolist()) & set(keys[rows == j].tolist()))
+            assert meet == bool(pairs[i] & pairs[j])
+
+
+def test_term_set_keys_find_every_pair_of_sentences_whose_bands_meet_on_two_terms() -> None:
+    rng = np.random.default_rng(3)
+    vocabulary = rng.integers(0, 2**32, size=60, dtype=np.uint64).astype(np.uint32)
+    groups = [
+        rng.choice(vocabulary, size=int(rng.integers(2, 14)), replace=False) for _ in range(80)
+    ]
+    signatures = _signatures(groups, 192, 1)
+    a, b = permutations(192, 1)
+    keys, rows = term_set_keys(signatures, Banding(90, 2), (a, b))
+    sets = [set(keys[rows == i].tolist()) for i in range(80)]
+    by_terms = {(i, j) for i in range(80) for j in range(i + 1, 80) if sets[i] & sets[j]}
+    drawn = [[int(m[np.argmin(a[p] * m + b[p])]) for p in range(180)] for m in map(_fmix, groups)]
+    bands = [[(d[2 * k], d[2 * k + 1]) for k in range(90)] for d in drawn]
+    by_band = {
+        (i, j)
+        for i in range(80)
+        for j in range(i + 1, 80)
+        if any(x == y and x[0] != x[1] for x, y in zip(bands[i], bands[j], strict=True))
+    }
+    assert by_band and by_band <= by_terms
+    # each pair of terms once: far fewer keys than bands
+    assert len(keys) < 0.5 * 90 * 80

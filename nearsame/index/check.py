@@ -1,13 +1,15 @@
 """The check itself: fingerprint a document, find its candidates under the band keys, verify them.
 
-The band keys are those of the batch engine (`nearsame.candidates.band_keys` with the engine's
-bandings), so that an index proposes exactly the candidates the engine would. The three channels
-(verbatim and content unit signatures, the whole-document signature) share one key space: each
-channel's keys are salted apart. Verification and alignment are the engine's own: unit pairs are
-scored by `nearsame.verify.score_sequences` (on the hashes `nearsame.index.units` stores, which
-score as the text does; term weights come from general word frequencies, not from the corpus) and
-aligned by `nearsame.align.align_pair`, so that a check against one indexed document answers what
-``nearsame compare`` answers.
+The signatures and bandings are those of the batch engine (`nearsame.candidates.band_keys`), so
+that an index proposes the candidates the engine would. The three channels (verbatim and content
+unit signatures, the whole-document signature) share one key space: each channel's keys are
+salted apart. Content keys name the set of terms each band draws rather than the band
+(`nearsame.candidates.term_set_keys`): a third of the keys for the same meetings, and a lookup
+costs per key (see `bucket_limits`). Verification and alignment are the engine's own: unit pairs
+are scored by `nearsame.verify.score_sequences` (on the hashes `nearsame.index.units` stores,
+which score as the text does; term weights come from general word frequencies, not from the
+corpus) and aligned by `nearsame.align.align_pair`, so that a check against one indexed document
+answers what ``nearsame compare`` answers.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ import numpy.typing as npt
 from nearsame.align import UnitMatch, align_pair
 from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
-from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, pair_estimates, use_banding
+from nearsame.candidates import (
+    SCREEN_MARGIN,
+    Banding,
+    band_keys,
+    pair_estimates,
+    term_set_keys,
+    use_banding,
+)
 from nearsame.document import Document
 from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
 from nearsame.index.units import (
@@ -60,8 +69,10 @@ __all__ = [
     "verify_hashed",
 ]
 
-FORMAT = 3  # 2: SQLite band table packed one row per key; 3: sentences with the hashes, no analysis
-CONTENT_BUCKET = 32
+# 2: SQLite band table packed one row per key; 3: sentences with the hashes, no analysis;
+# 4: content keys name the terms a band draws (`term_set_keys`), crowded past 128 units
+FORMAT = 4
+CONTENT_BUCKET = 128
 VERBATIM, CONTENT, DOCUMENT = 0, 1, 2
 _SALTS = (np.uint64(0), np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7))
 _SKETCH_FIELDS = ("num_perm", "content_num_perm", "doc_num_perm", "shingle", "doc_shingle", "seed")
@@ -139,8 +150,10 @@ def bucket_limits(params: Params) -> tuple[int, int, int]:
 
     Verbatim and whole-document keys as in the engine (``max_bucket``, and at least 1,000 for
     whole documents: a wire story republished by hundreds of outlets is still a duplicate).
-    Content keys of two-row bands hold pairs of content words; in an index of many thousands of
-    articles the common pairs fill up fast and say little, so they stop at ``CONTENT_BUCKET``.
+    Content keys name pairs of content words; in an index of many thousands of articles the
+    common pairs fill up and say little, so they stop at ``CONTENT_BUCKET``. The limit decides
+    recall more than the number of keys does (`bench/content_keys.py`, on 35,000 real articles):
+    at 32 a third of the clear paraphrases were lost to crowding.
     """
     return params.max_bucket, CONTENT_BUCKET, max(params.max_bucket, 1000)
 
@@ -181,9 +194,16 @@ def _keys(sk: DocumentSketch, params: Params) -> tuple[Keys, Ints, Ints]:
     for signatures, owners, banding, channel in parts:
         if not len(owners):
             continue
-        found = band_keys(signatures, banding) + _SALTS[channel]
-        keys.append(found.view(np.int64).ravel())
-        units.append(np.repeat(np.asarray(owners, dtype=np.int64), banding.bands))
+        if channel == CONTENT:
+            s = params.sketch
+            found, rows = term_set_keys(
+                signatures, banding, permutations(s.content_num_perm, s.seed)
+            )
+        else:
+            found = band_keys(signatures, banding).ravel()
+            rows = np.repeat(np.arange(len(owners)), banding.bands)
+        keys.append((found + _SALTS[channel]).view(np.int64))
+        units.append(np.asarray(owners, dtype=np.int64)[rows])
         channels.append(np.full(found.size, channel, dtype=np.int64))
     if not keys:
         empty = np.empty(0, dtype=np.int64)
