@@ -137,18 +137,34 @@ def term_set_keys(
     if signatures.ndim != 2 or signatures.shape[1] < needed or len(a) < needed:
         raise ValueError(f"signatures must have at least {needed} columns for {banding}")
     terms = (signatures[:, :needed] - b[:needed]) * _inverse(a[:needed])
-    drawn = np.sort(terms.reshape(len(signatures), banding.bands, banding.rows), axis=2)
-    mixed = drawn.astype(np.uint64) * _MULTIPLIERS[: banding.rows]
-    keys = np.bitwise_xor.reduce(mixed ^ (mixed >> np.uint64(29)), axis=2)
-    rows = np.repeat(np.arange(len(signatures)), banding.bands).reshape(keys.shape)
-    several = drawn[:, :, 0] != drawn[:, :, -1]
-    keys, rows = keys[several], rows[several]
-    if not len(keys):
-        return keys, rows
-    order = np.lexsort((keys, rows))
-    keys, rows = keys[order], rows[order]
-    first = np.r_[True, (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])]
-    return keys[first], rows[first]
+    drawn = terms.reshape(len(signatures), banding.bands, banding.rows)
+    if banding.rows == 2:  # the usual case, without sorting pairs
+        low, high = (
+            np.minimum(drawn[:, :, 0], drawn[:, :, 1]),
+            np.maximum(drawn[:, :, 0], drawn[:, :, 1]),
+        )
+        keys = _mix64((low.astype(np.uint64) << np.uint64(32)) | high)
+        several = low != high
+    else:
+        drawn = np.sort(drawn, axis=2)
+        keys = np.zeros(drawn.shape[:2], dtype=np.uint64)
+        for row in range(banding.rows):
+            keys = _mix64(keys ^ drawn[:, :, row].astype(np.uint64))
+        several = drawn[:, :, 0] != drawn[:, :, -1]
+    # one key per set and sentence: sort each sentence's keys, drop repeats and single terms
+    keys[~several] = 0
+    keys.sort(axis=1)
+    keep = keys != 0
+    keep[:, 1:] &= keys[:, 1:] != keys[:, :-1]
+    rows = np.broadcast_to(np.arange(len(signatures))[:, None], keys.shape)
+    return keys[keep], rows[keep]
+
+
+def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64's finalizer: every bit of the result depends on every bit of ``values``."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
 
 
 def candidate_array(
