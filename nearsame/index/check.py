@@ -44,9 +44,10 @@ from nearsame.index.units import (
     score_hashed,
     unpack_units,
 )
+from nearsame.normalize import document_words
 from nearsame.params import Params
 from nearsame.sketch import DocumentSketch, SketchParams, permutations, sketch, use_permutations
-from nearsame.verify import KINDS, document_similarity
+from nearsame.verify import KINDS, words_similarity
 
 __all__ = [
     "CONTENT_BUCKET",
@@ -505,12 +506,14 @@ def match_documents(
     later = prepared.analysis
     mine_flagged = boilerplate_units(later) | candidates.crowded
     found: list[MatchedDocument] = []
+    words: list[str] | None = None  # the checked document's, for every close whole fingerprint
     for stored in indexed:
         units = stored_units(stored.signatures, params)
         earlier = outline(units, stored.document)
         similarity = None
         if stored.num in candidates.whole:
-            similarity = document_similarity(earlier, later)
+            words = document_words(later.document.body) if words is None else words
+            similarity = words_similarity(document_words(stored.document.body), words)
         matches = list(verified.get(stored.num, ()))
         matched = _matched(stored, earlier, later, matches, similarity, mine_flagged, params)
         if matched is not None:
