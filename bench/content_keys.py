@@ -16,7 +16,8 @@ each limit of ``--limits`` in turn; the verbatim ``max_bucket``). Schemes:
   ``content_lsh=0.15``, and what index formats up to 3 stored; 50 is what ``content_lsh=0.2``
   gives);
 * ``term sets N``: the pairs of terms N two-row bands draw, keyed by the pair, not by the band
-  (`nearsame.candidates.term_set_keys`, what index format 4 stores);
+  (`nearsame.candidates.term_set_keys`, what index format 4 stores: 90 bands by default, 50 with
+  ``content_lsh=0.2``);
 * ``rarest K``: every pair of a unit's K rarest content terms (general word frequencies).
 
 Run from the repository root: ``python -m bench.content_keys --size 20000 --checks 400``.
@@ -108,9 +109,10 @@ def scheme_keys(analyses: Sequence[Analysis], base: int, params: Params) -> dict
                 keys = band_keys(sk.content, Banding(bands, 2))
                 for row, unit in enumerate(sk.content_units):
                     found[f"bands {bands}"][(base + d, unit)] = set(keys[row].tolist())
-            sets, rows = term_set_keys(sk.content, Banding(90, 2), content_permutations)
-            for row, unit in enumerate(sk.content_units):
-                found["term sets 90"][(base + d, unit)] = set(sets[rows == row].tolist())
+            for bands in (90, 50):
+                sets, rows = term_set_keys(sk.content, Banding(bands, 2), content_permutations)
+                for row, unit in enumerate(sk.content_units):
+                    found[f"term sets {bands}"][(base + d, unit)] = set(sets[rows == row].tolist())
         for unit in range(len(analysis.sentence_tokens)):
             terms = unit_terms(analysis, unit)
             rare = sorted(terms, key=lambda t: (-terms[t], _h32(t)))
