@@ -17,6 +17,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ from nearsame.index.base import Entry, Keys, Postings, Store, StoredDocument
 
 __all__ = ["SQLiteStore"]
 
-_CHUNK = 30_000
+_CHUNK = 1 << 14  # a power of two, within SQLite's 32,766 parameters once padded
+_MIN_LIST = 16
 _MMAP_SIZE = 1 << 34
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,11 +58,20 @@ _COLUMNS = (
 )
 
 
-def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
+def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
+    """``values`` in chunks for ``IN (...)`` lists, each padded with its first value to a power of
+    two: the statements then repeat, and SQLite's statement cache spares parsing a list of a
+    thousand parameters at every check (a quarter of a lookup's time). ``IN`` matches a row
+    once, however often its value is listed."""
     for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
+        chunk = list(values[start : start + _CHUNK])
+        size = _MIN_LIST
+        while size < len(chunk):
+            size *= 2
+        yield chunk + chunk[:1] * (size - len(chunk))
 
 
+@cache
 def _marks(count: int) -> str:
     return ",".join("?" * count)
 
