@@ -21,6 +21,7 @@ import xxhash
 
 from nearsame.analyze import Analysis
 from nearsame.document import Document
+from nearsame.memo import Memo
 from nearsame.normalize import Tokens
 from nearsame.segment import Sentence
 from nearsame.verify import Thresholds, UnitScore, may_match, score_sequences, unit_terms
@@ -37,8 +38,12 @@ class HashedTerms(dict[int, float]):
     total: float = 0.0
 
 
-def _hash(value: str) -> int:
+def _xxh64(value: str) -> int:
     return int(xxhash.xxh64_intdigest(value.encode()))
+
+
+# words and terms as a check hashes them, unit by unit (news vocabulary repeats)
+_hash = Memo(_xxh64, 262_144).__getitem__
 
 
 def _hashed_terms(analysis: Analysis, unit: int) -> HashedTerms:
