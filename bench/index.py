@@ -151,6 +151,52 @@ def check_add_latency(uri: str, documents: Sequence[Document]) -> tuple[float, f
     return _percentiles(times)
 
 
+_STAGES = {  # stage: (where it is looked up, its name there)
+    "analysis and fingerprints (prepare)": ("core", "prepare"),
+    "band-key lookup": ("store", "lookup"),
+    "grouping entries by document (find_candidates)": ("core", "find_candidates"),
+    "reading candidates' signatures": ("store", "signatures"),
+    "screening unit pairs (screened)": ("Candidates", "screened"),
+    "verifying on stored hashes (verify_hashed)": ("core", "verify_hashed"),
+    "reading matched documents": ("store", "documents"),
+    "aligning matched documents (match_documents)": ("core", "match_documents"),
+}
+
+
+def stage_profile(uri: str, checks: Sequence[Document]) -> dict[str, float]:
+    """Median milliseconds a check spends in each stage (`_STAGES`), over ``checks``, each
+    stage timed by wrapping the function that does it."""
+    import nearsame.index.core as core
+    from nearsame.index.check import Candidates
+
+    spent: dict[str, list[float]] = {stage: [] for stage in _STAGES}
+
+    def timed(function: Callable[..., Any], stage: str) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[stage][-1] += time.perf_counter() - start
+
+        return run
+
+    with open_index(uri) as index:
+        owners = {"core": core, "store": index._store, "Candidates": Candidates}
+        saved = [(owners[o], name, getattr(owners[o], name)) for o, name in _STAGES.values()]
+        try:
+            for stage, (owner, name) in _STAGES.items():
+                setattr(owners[owner], name, timed(getattr(owners[owner], name), stage))
+            for query in [checks[0], *checks]:  # the first warms the process up
+                for found in spent.values():
+                    found.append(0.0)
+                index.check(query)
+        finally:
+            for target, name, function in saved:
+                setattr(target, name, function)
+    return {stage: 1000 * statistics.median(found[1:]) for stage, found in spent.items()}
+
+
 def first_check(uri: str, query: Document) -> tuple[float, float]:
     """A fresh process: wall time to its first decision, and the time inside Python from import."""
     code = (
@@ -266,6 +312,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the content keys' threshold of the indexes built (default: the index default)",
     )  # fmt: skip
     parser.add_argument(
+        "--stages", action="store_true",
+        help="SQLite: check again, timing each stage of a check (median ms a check)",
+    )  # fmt: skip
+    parser.add_argument(
         "--reuse", action="store_true",
         help="with --keep: time checks against the SQLite index already built there",
     )  # fmt: skip
@@ -305,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results[backend] = bench_index(uri, documents, checks, build=build, params=params)
                 if backend != "memory":
                     results[backend]["first_check_s"] = first_check(uri, checks[1])
+                if backend == "sqlite" and args.stages:
+                    results[backend]["stages_ms"] = stage_profile(uri, checks)
                 if backend == "sqlite":
                     extra = [edited(d, 0) for d in held_out[-100:]]
                     extra = [
