@@ -109,8 +109,8 @@ def band_keys(signatures: Signatures, banding: Banding) -> BandKeys:
 
 def _inverse(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     """The inverse modulo 2**32 of each odd value (Newton's iteration doubles the bits right)."""
-    inverse = values.copy()
-    for _ in range(5):  # 3 -> 6 -> 12 -> 24 -> 48 correct bits (x * x = 1 mod 8 for odd x)
+    inverse = values.copy()  # right to 3 bits: x * x = 1 modulo 8 for odd x
+    for _ in range(4):  # 6, 12, 24, 48 bits
         inverse *= np.uint32(2) - values * inverse
     return inverse
 

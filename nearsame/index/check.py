@@ -4,8 +4,8 @@ The signatures and bandings are those of the batch engine (`nearsame.candidates.
 that an index proposes the candidates the engine would. The three channels (verbatim and content
 unit signatures, the whole-document signature) share one key space: each channel's keys are
 salted apart. Content keys name the set of terms each band draws rather than the band
-(`nearsame.candidates.term_set_keys`): a third of the keys for the same meetings, and a lookup
-costs per key (see `bucket_limits`). Verification and alignment are the engine's own: unit pairs
+(`nearsame.candidates.term_set_keys`): a third of the keys, and a lookup costs per key (see
+`bucket_limits`). Verification and alignment are the engine's own: unit pairs
 are scored by `nearsame.verify.score_sequences` (on the hashes `nearsame.index.units` stores,
 which score as the text does; term weights come from general word frequencies, not from the
 corpus) and aligned by `nearsame.align.align_pair`, so that a check against one indexed document
