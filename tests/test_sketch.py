@@ -221,3 +221,14 @@ def test_term_set_keys_find_every_pair_of_sentences_whose_bands_meet_on_two_term
     assert by_band and by_band <= by_terms
     # each pair of terms once: far fewer keys than bands
     assert len(keys) < 0.5 * 90 * 80
+
+
+def test_term_set_keys_of_three_row_bands_name_the_same_sets_in_any_order() -> None:
+    rng = np.random.default_rng(5)
+    terms = rng.integers(0, 2**32, size=8, dtype=np.uint64).astype(np.uint32)
+    groups = [terms, terms[::-1].copy(), terms[:1], terms[:4]]
+    keys, rows = term_set_keys(_signatures(groups, 192, 1), Banding(60, 3), permutations(192, 1))
+    found = [set(keys[rows == row].tolist()) for row in range(4)]
+    assert found[0] == found[1] and found[0]
+    assert not found[2]  # one term: nothing to pair
+    assert found[3] and len(found[3]) <= len(found[0])
