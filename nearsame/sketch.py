@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -260,21 +261,25 @@ def _signatures(groups: Sequence[npt.NDArray[np.uint32]], num_perm: int, seed: i
     return np.ascontiguousarray(np.minimum.reduceat(permuted, offsets, axis=1).T)
 
 
+@cache
+def _information(language: str | None) -> Memo[str, float]:
+    """`word_information` of each token's text, casefolded, memoised by the text."""
+    return Memo(lambda word: word_information(word.casefold(), language), 262_144)
+
+
 def _informative(analysis: Analysis, minimum: float) -> npt.NDArray[np.bool_]:
     """Which tokens carry a content term informative enough to fingerprint the content channel.
 
     Very common words (``président``, ``mois``, ``said``) would make every pair of sentences of a
     story a candidate; they still count when candidates are scored.
     """
-    text, language, tokens = analysis.document.text, analysis.language, analysis.tokens
-    return np.fromiter(
-        (
-            term is not None and word_information(text[s:e].casefold(), language) >= minimum
-            for term, s, e in zip(analysis.terms, tokens.starts, tokens.ends, strict=True)
-        ),
-        dtype=bool,
-        count=len(analysis.terms),
-    )
+    text, starts, ends = analysis.document.text, analysis.tokens.starts, analysis.tokens.ends
+    information = _information(analysis.language)
+    # stop words (about half the tokens) have no term: their information is never needed
+    present = [index for index, term in enumerate(analysis.terms) if term is not None]
+    found = np.zeros(len(analysis.terms), dtype=bool)
+    found[present] = [information[text[starts[i] : ends[i]]] >= minimum for i in present]
+    return found
 
 
 def sketch(analysis: Analysis, params: SketchParams | None = None) -> DocumentSketch:
