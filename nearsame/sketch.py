@@ -248,6 +248,16 @@ def _shingles(hashes: npt.NDArray[np.uint32], n: int) -> npt.NDArray[np.uint32]:
     return combined
 
 
+def _window_hashes(hashes: npt.NDArray[np.uint32], n: int) -> list[npt.NDArray[np.uint32]]:
+    """``windows[k]`` (``1 <= k <= n``) is the hash of each k-gram of ``hashes``, combined as
+    `_shingles` combines them: the shingles of any stretch of ``hashes`` are a slice of these,
+    computed once for a whole document instead of once for each of its units."""
+    windows = [hashes, hashes]
+    for offset in range(1, min(n, len(hashes))):
+        windows.append(windows[-1][:-1] * _MIX[offset % len(_MIX)] + hashes[offset:])
+    return windows
+
+
 def _signatures(groups: Sequence[npt.NDArray[np.uint32]], num_perm: int, seed: int) -> Signatures:
     """One affine32 MinHash signature per non-empty group of input hashes."""
     if not groups:
@@ -292,10 +302,12 @@ def sketch(analysis: Analysis, params: SketchParams | None = None) -> DocumentSk
     verbatim_groups: list[npt.NDArray[np.uint32]] = []
     content_units: list[int] = []
     content_groups: list[npt.NDArray[np.uint32]] = []
+    windows = _window_hashes(hashes, p.shingle)
     for unit, (first, stop) in enumerate(analysis.sentence_tokens):
         if stop - first >= 2:
+            n = min(p.shingle, stop - first)  # what `_shingles` of the unit's hashes takes
             verbatim_units.append(unit)
-            verbatim_groups.append(_shingles(hashes[first:stop], p.shingle))
+            verbatim_groups.append(windows[n][first : stop - n + 1])
         terms = np.unique(term_hashes[first:stop][has_term[first:stop]])
         if len(terms) >= 2:
             content_units.append(unit)
