@@ -69,9 +69,14 @@ ELISION_NORMS = frozenset(
 )
 
 
+#: ``unidecode`` of each character met, by code point: ``text.translate`` with it is
+#: ``unidecode(text)`` (which transliterates one character at a time), at C speed.
+_TRANSLITERATIONS: Memo[int, str] = Memo(lambda code: unidecode(chr(code)), 0x110000)
+
+
 @lru_cache(maxsize=262_144)
 def _fold_non_ascii(text: str) -> str:
-    folded = unidecode(unicodedata.normalize("NFKC", text)).casefold()
+    folded = unicodedata.normalize("NFKC", text).translate(_TRANSLITERATIONS).casefold()
     return folded.replace(" ", "") or text.casefold()
 
 
