@@ -139,7 +139,9 @@ def _stop_words(language: str | None) -> frozenset[str]:
 
 @cache
 def _stemmer(language: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(LANGUAGES[language])
+    """The Snowball stemmer of ``language``, without PyStemmer's own cache: `_stem` memoises every
+    word, so the stemmer only ever sees new ones, which a cache would only slow down."""
+    return Stemmer.Stemmer(LANGUAGES[language], 0)
 
 
 @lru_cache(maxsize=262_144)
