@@ -129,8 +129,8 @@ def term_set_keys(
     keys the terms drawn, whichever band drew them. A sentence of ten terms has 45 pairs, which 90
     two-row bands draw most of, several times each: keyed by the pair, each is looked up and
     stored once (about a third of the keys). Two sentences whose bands meet on two terms meet
-    here too (before crowding). Bands that draw a single term are left out: one shared word says
-    nothing about a sentence.
+    here too (before crowding). Bands of several rows that draw a single term are left out: one
+    shared word says nothing about a sentence.
     """
     a, b = permutations
     needed = banding.bands * banding.rows
@@ -150,7 +150,8 @@ def term_set_keys(
         keys = np.zeros(drawn.shape[:2], dtype=np.uint64)
         for row in range(banding.rows):
             keys = _mix64(keys ^ drawn[:, :, row].astype(np.uint64))
-        several = drawn[:, :, 0] != drawn[:, :, -1]
+        # one-row bands (thresholds below about 0.09) name one term each: that is what they ask for
+        several = drawn[:, :, 0] != drawn[:, :, -1] if banding.rows > 1 else keys != 0
     # one key per set and sentence: sort each sentence's keys, drop repeats and single terms
     keys[~several] = 0
     keys.sort(axis=1)

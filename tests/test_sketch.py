@@ -232,3 +232,13 @@ def test_term_set_keys_of_three_row_bands_name_the_same_sets_in_any_order() -> N
     assert found[0] == found[1] and found[0]
     assert not found[2]  # one term: nothing to pair
     assert found[3] and len(found[3]) <= len(found[0])
+
+
+def test_term_set_keys_of_one_row_bands_name_single_terms() -> None:
+    # thresholds below about 0.09 band 192 values one row at a time
+    rng = np.random.default_rng(9)
+    terms = rng.integers(0, 2**32, size=6, dtype=np.uint64).astype(np.uint32)
+    groups = [terms, terms[:3], rng.integers(0, 2**32, size=6, dtype=np.uint64).astype(np.uint32)]
+    keys, rows = term_set_keys(_signatures(groups, 192, 1), Banding(31, 1), permutations(192, 1))
+    found = [set(keys[rows == row].tolist()) for row in range(3)]
+    assert all(found) and found[0] & found[1] and not found[0] & found[2]
