@@ -31,14 +31,12 @@ from rapidfuzz.distance import Indel
 
 from nearsame.analyze import Analysis
 from nearsame.language import word_information
-from nearsame.normalize import document_words
 
 __all__ = [
     "Kind",
     "Thresholds",
     "UnitScore",
     "UnitTerms",
-    "document_similarity",
     "may_match",
     "score_sequences",
     "score_units",
@@ -223,13 +221,6 @@ def _containment(first: Sequence[Hashable], second: Sequence[Hashable]) -> float
         return 0.0
     lcs = (len(first) + len(second) - Indel.distance(first, second)) / 2
     return lcs / shorter
-
-
-def document_similarity(first: Analysis, second: Analysis) -> float:
-    """The similarity of two whole documents: `words_similarity` of their bodies' words."""
-    return words_similarity(
-        document_words(first.document.body), document_words(second.document.body)
-    )
 
 
 def words_similarity(first: Sequence[str], second: Sequence[str]) -> float:
