@@ -235,27 +235,21 @@ def _xxh32_short(
     return hashes
 
 
-def _shingles(hashes: npt.NDArray[np.uint32], n: int) -> npt.NDArray[np.uint32]:
-    """Hashes of the word n-grams of a hash sequence (one value for a sequence shorter than n)."""
-    if len(hashes) < n:
-        n = len(hashes)
-    if n == 0:
-        return np.empty(0, dtype=U32)
-    count = len(hashes) - n + 1
-    combined = hashes[:count].copy()
-    for offset in range(1, n):
-        combined = combined * _MIX[offset % len(_MIX)] + hashes[offset : offset + count]
-    return combined
-
-
 def _window_hashes(hashes: npt.NDArray[np.uint32], n: int) -> list[npt.NDArray[np.uint32]]:
-    """``windows[k]`` (``1 <= k <= n``) is the hash of each k-gram of ``hashes``, combined as
-    `_shingles` combines them: the shingles of any stretch of ``hashes`` are a slice of these,
-    computed once for a whole document instead of once for each of its units."""
+    """``windows[k]`` (``1 <= k <= min(n, len(hashes))``) is the hash of each k-gram of
+    ``hashes``: the shingles of any stretch of ``hashes`` are a slice of these, computed once for
+    a whole document instead of once for each of its units."""
     windows = [hashes, hashes]
     for offset in range(1, min(n, len(hashes))):
         windows.append(windows[-1][:-1] * _MIX[offset % len(_MIX)] + hashes[offset:])
     return windows
+
+
+def _shingles(hashes: npt.NDArray[np.uint32], n: int) -> npt.NDArray[np.uint32]:
+    """Hashes of the word n-grams of a hash sequence (one value for a sequence shorter than n)."""
+    if not len(hashes):
+        return np.empty(0, dtype=U32)
+    return _window_hashes(hashes, n)[min(n, len(hashes))]
 
 
 def _signatures(groups: Sequence[npt.NDArray[np.uint32]], num_perm: int, seed: int) -> Signatures:
