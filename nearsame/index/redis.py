@@ -151,7 +151,7 @@ class RedisStore(Store):
         asked = wanted if crowd is None else np.unique(crowd).tolist()
         # one MGET for every key (a GET each cost a command apiece to build and parse: most of a
         # check), and the crowded ones in the same round trip
-        prefix = f"{self.prefix}:b:"
+        prefix = self._key("b", "")  # each band key's name is this prefix and the key
         with self._errors():
             pipe = self._r.pipeline(transaction=False)
             if wanted:
