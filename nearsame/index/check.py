@@ -47,7 +47,7 @@ from nearsame.index.units import (
 from nearsame.normalize import document_words
 from nearsame.params import Params
 from nearsame.sketch import DocumentSketch, SketchParams, permutations, sketch, use_permutations
-from nearsame.verify import KINDS, words_similarity
+from nearsame.verify import KINDS, UnitScore, words_similarity
 
 __all__ = [
     "CONTENT_BUCKET",
@@ -467,11 +467,19 @@ def verify_hashed(
     read."""
     checked = CheckedUnits(prepared.analysis)
     found: dict[int, list[UnitMatch]] = {}
+    # a sentence repeated word for word across candidates (wire copies) is scored once
+    scores: dict[tuple[bytes, int], UnitScore | None] = {}
     for num in order:
         units = stored_units(signatures[num], params)
         matches = []
         for their_unit, my_unit in sorted(candidates.pairs.get(num, ())):
-            result = score_hashed(units, their_unit, checked, my_unit, params.thresholds)
+            key = (units.identity(their_unit), my_unit)
+            if key in scores:
+                result = scores[key]
+            else:
+                result = scores[key] = score_hashed(
+                    units, their_unit, checked, my_unit, params.thresholds
+                )
             if result is not None and result.kind is not None:
                 matches.append(UnitMatch(their_unit, my_unit, result))
         if matches or num in candidates.whole:

@@ -77,6 +77,20 @@ class HashedUnits:
     _norms: dict[int, list[int]] = field(default_factory=dict)
     _terms: dict[int, HashedTerms] = field(default_factory=dict)
     _sets: dict[int, frozenset[int]] = field(default_factory=dict)
+    _identities: dict[int, bytes] = field(default_factory=dict)
+
+    def identity(self, unit: int) -> bytes:
+        """Everything a unit is scored on (its words, and its terms with their weights), as bytes:
+        two units with the same identity score alike against any other unit."""
+        found = self._identities.get(unit)
+        if found is None:
+            first, stop = self.ranges[unit].tolist()
+            start, end = self.term_offsets[unit : unit + 2].tolist()
+            found = self._identities[unit] = b"".join((
+                self.words[first:stop].tobytes(), b"|", self.term_hashes[start:end].tobytes(),
+                self.weights[start:end].tobytes(), self.names[start:end].tobytes(),
+            ))  # fmt: skip
+        return found
 
     def term_set(self, unit: int) -> frozenset[int]:
         """The hashes of the unit's content terms."""
