@@ -3,6 +3,8 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -325,3 +327,25 @@ def test_word_frequencies_read_from_wordfreqs_files_are_wordfreqs(language: str)
     except LookupError:
         expected = {}
     assert list(_frequencies(language).items()) == list(expected.items())
+
+
+def test_the_log_is_copied_into_the_file_in_the_background(tmp_path: Path) -> None:
+    def checkpointers() -> int:
+        return sum(thread.name == "nearsame-checkpoint" for thread in threading.enumerate())
+
+    path = tmp_path / "i.db"
+    with open_index(path) as index:
+        index.add([doc("first", article(0))])
+        empty = path.stat().st_size  # the schema; the first add is still in the log
+        index.add([doc(f"d{n}", article(n)) for n in range(1, 40)])
+        deadline = time.monotonic() + 60
+        while path.stat().st_size == empty and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # SQLite's own checkpoint would have waited for 20,000 pages of log, or the close
+        assert path.stat().st_size > empty
+        assert checkpointers() == 1
+        assert index.check(doc("x", article(7))).duplicate_of == "d7"
+    assert checkpointers() == 0
+    store = SQLiteStore(path)
+    assert store.integrity() == "ok" and store.count()[0] == 40
+    store.close()

@@ -8,13 +8,15 @@ back, whatever the number of entries (a row per entry cost a third more per chec
 write happens in a ``BEGIN IMMEDIATE`` transaction: a check and the add that follows it are one
 step for every other process, and a process killed in the middle leaves either the whole
 transaction or none of it (SQLite's journal). ``synchronous=FULL`` by default: an add that has
-returned survives a crash of the process and of the machine.
+returned survives a crash of the process and of the machine. A thread copies the log back into
+the file (`_Checkpointer`), so that a commit never waits for that copy.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -32,6 +34,8 @@ __all__ = ["SQLiteStore"]
 _CHUNK = 1 << 14  # a power of two, within SQLite's 32,766 parameters once padded
 _MIN_LIST = 16
 _MMAP_SIZE = 1 << 34
+_CHECKPOINT_ROWS = 1000  # rows written (about a page each) between background checkpoints
+_WAL_LIMIT = 20_000  # pages: past this the writer checkpoints itself (the thread fell behind)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -118,6 +122,52 @@ def _postings(entries: Sequence[Entry], nums: Sequence[int]) -> list[tuple[int, 
     ]  # fmt: skip
 
 
+class _Checkpointer:
+    """Copies the write-ahead log back into the database file on a thread of its own.
+
+    SQLite's own checkpoint runs inside the commit that crosses its threshold: every second
+    add or so then paid for copying a thousand scattered pages into the file and syncing it
+    (at 100,000 articles, the mean commit of a check-and-add took 25 ms, the median 6). Here
+    the commit only appends to the log (and syncs it: an add that has returned is durable), and
+    this thread, with its own connection, runs SQLite's ``PASSIVE`` checkpoint, which never
+    blocks readers or writers, every ``_CHECKPOINT_ROWS`` rows written. The checkpoint is an
+    optimisation only: a process killed at any point leaves a sound file.
+    """
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self._path, self._timeout = path, timeout
+        self._wake = threading.Event()
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="nearsame-checkpoint", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        try:
+            db = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
+        except sqlite3.Error:
+            return  # the writer's own checkpoints (past _WAL_LIMIT) take over
+        try:
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                if self._closing:
+                    break
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:
+                    continue  # busy or gone: the next request tries again
+        finally:
+            db.close()
+
+    def close(self) -> None:
+        self._closing = True
+        self._wake.set()
+        self._thread.join()
+
+
 class SQLiteStore(Store):
     """A `Store` in one SQLite file (or in memory, for ``memory://``)."""
 
@@ -160,11 +210,16 @@ class SQLiteStore(Store):
             # about a thousand B-tree paths); the size is an upper bound, not an allocation
             self._db.execute(f"PRAGMA mmap_size={_MMAP_SIZE}")
             self._db.executescript(_SCHEMA)
+            if self._path is not None:
+                self._db.execute(f"PRAGMA wal_autocheckpoint={_WAL_LIMIT}")
         except sqlite3.Error as error:
             self._db.close()
             raise IndexStoreError(
                 f"{path}: not a nearsame index, or not readable and writable ({error})"
             ) from error
+        self._timeout = timeout
+        self._written = 0  # rows written since the last checkpoint was asked for
+        self._checkpointer: _Checkpointer | None = None  # started by the first large write
 
     def _run(self, sql: str, values: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -193,6 +248,11 @@ class SQLiteStore(Store):
                 self._db.rollback()
             raise
         self._run("COMMIT")
+        if self._written >= _CHECKPOINT_ROWS and self._path is not None:
+            self._written = 0
+            if self._checkpointer is None:
+                self._checkpointer = _Checkpointer(str(self._path), self._timeout)
+            self._checkpointer.request()
 
     def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
         wanted = np.unique(keys).tolist()
@@ -257,8 +317,10 @@ class SQLiteStore(Store):
             finally:
                 cursor.close()
             nums.append(int(cursor.lastrowid or 0))
+        rows = _postings(entries, nums)
+        self._written += len(rows) + len(entries)
         try:
-            self._db.executemany(_UPSERT, _postings(entries, nums))
+            self._db.executemany(_UPSERT, rows)
         except sqlite3.Error as error:
             raise IndexStoreError(f"{self.location}: {error}") from error
 
@@ -279,6 +341,7 @@ class SQLiteStore(Store):
                     kept.append((rest.tobytes(), key))
                 else:
                     emptied.append((key,))
+        self._written += len(kept) + len(emptied) + 1
         try:
             self._db.executemany("UPDATE postings SET entries = ? WHERE key = ?", kept)
             self._db.executemany("DELETE FROM postings WHERE key = ?", emptied)
@@ -296,6 +359,8 @@ class SQLiteStore(Store):
         return int(documents), int(crowded), size
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self._db.close()
 
     def integrity(self) -> str:
