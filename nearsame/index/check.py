@@ -14,7 +14,7 @@ answers what ``nearsame compare`` answers.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -332,13 +332,14 @@ def _signature_arrays(
 class Candidates:
     """What the band keys propose, by indexed document number.
 
-    ``pairs[num]`` holds candidate unit pairs ``(indexed unit, checked unit)``; ``whole`` the
+    ``pairs[num]`` holds candidate unit pairs ``(indexed unit, checked unit)``, one row each,
+    distinct and ascending (an ``(n, 2)`` array); ``whole`` the
     documents whose whole-document fingerprint is close; ``crowded`` the checked units whose
     verbatim keys are crowded (their text recurs in very many documents: boilerplate);
     ``hits[num]`` how many band keys the checked units share with document ``num``'s.
     """
 
-    pairs: Mapping[int, frozenset[tuple[int, int]]]
+    pairs: Mapping[int, Ints]
     whole: frozenset[int]
     crowded: frozenset[int]
     hits: Mapping[int, int] = field(default_factory=dict)
@@ -364,15 +365,14 @@ class Candidates:
         """
         mine = prepared.sketch
         floors = (SCREEN_MARGIN * params.verbatim_lsh, SCREEN_MARGIN * params.content_lsh)
-        pairs: dict[int, frozenset[tuple[int, int]]] = {}
+        pairs: dict[int, Ints] = {}
         strength: dict[int, float] = {}
-        found = [(num, sorted(self.pairs.get(num, ()))) for num in signatures]
-        found = [(num, these) for num, these in found if these]
+        found = [(num, self.pairs[num]) for num in signatures if num in self.pairs]
         if found:
             # every document's pairs at once: rows of their signatures, stacked document by document
             arrays = [_signature_arrays(signatures[num], params) for num, _ in found]
             sizes = [len(these) for _, these in found]
-            table = np.asarray([pair for _, these in found for pair in these], dtype=np.int64)
+            table = np.concatenate([these for _, these in found])
             owner = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
             estimates = []
             for channel, my_units, my_signatures in (
@@ -394,8 +394,7 @@ class Candidates:
             for k, (num, these) in enumerate(found):
                 keep = keep_all[bounds[k] : bounds[k + 1]]
                 if keep.any():
-                    kept = keep.tolist()
-                    pairs[num] = frozenset(p for p, y in zip(these, kept, strict=True) if y)
+                    pairs[num] = these[keep]
                     strength[num] = float(best[bounds[k] : bounds[k + 1]][keep].sum())
         screened = Candidates(pairs, self.whole, self.crowded)
         order = sorted(
@@ -439,14 +438,19 @@ def find_candidates(
     ranked = list(zip(docs[order].tolist(), hits[order].tolist(), strict=True))
     chosen = np.concatenate([docs[order], whole_nums])
     wanted = ~whole_rows & np.isin(their_nums, chosen)
-    pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    for num, their, my in zip(their_nums[wanted].tolist(), their_units[wanted].tolist(),
-                              my_units[wanted].tolist(), strict=True):  # fmt: skip
-        pairs[num].add((their, my))
+    # distinct (document, indexed unit, checked unit) rows, ascending, split by document
+    columns = their_nums[wanted], their_units[wanted], my_units[wanted]
+    table = np.stack(columns, axis=1)[np.lexsort(columns[::-1])]
+    pairs: dict[int, Ints] = {}
+    if len(table):
+        table = table[np.r_[True, (table[1:] != table[:-1]).any(axis=1)]]
+        bounds = np.flatnonzero(np.r_[True, table[1:, 0] != table[:-1, 0], True]).tolist()
+        for start, stop in itertools.pairwise(bounds):
+            pairs[int(table[start, 0])] = table[start:stop, 1:]
     is_crowded = np.isin(prepared.keys, np.fromiter(crowded, dtype=np.int64, count=len(crowded)))
     crowded_units = prepared.units[is_crowded & (prepared.channels == VERBATIM)]
     return Candidates(
-        {num: frozenset(found) for num, found in pairs.items()},
+        pairs,
         whole,
         frozenset(crowded_units.tolist()),
         dict(ranked),
@@ -472,7 +476,8 @@ def verify_hashed(
     for num in order:
         units = stored_units(signatures[num], params)
         matches = []
-        for their_unit, my_unit in sorted(candidates.pairs.get(num, ())):
+        these = candidates.pairs.get(num)
+        for their_unit, my_unit in [] if these is None else these.tolist():
             key = (units.identity(their_unit), my_unit)
             if key in scores:
                 result = scores[key]
