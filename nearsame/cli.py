@@ -16,14 +16,6 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from nearsame.analyze import analyze
 from nearsame.document import Document
@@ -32,6 +24,7 @@ from nearsame.engine import compare as engine_compare
 from nearsame.errors import NearsameError
 from nearsame.index import Decision, IdConflictError, Index, open_index
 from nearsame.loaders import FieldNames, LoadProblem, iter_documents, load_documents
+from nearsame.progress import ProgressBar, StreamCounter
 from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
 from nearsame.verify import Thresholds
 
@@ -194,29 +187,6 @@ def make_params(options: InputOptions, kwargs: dict[str, Any]) -> Params:
     return Params(thresholds=thresholds, order=kwargs.pop("order"), language=options.language)
 
 
-class _ProgressBar:
-    """A rich progress bar on stderr, fed by the engine's progress callback."""
-
-    def __init__(self, enabled: bool) -> None:
-        self._progress = Progress(
-            TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True, disable=not enabled,
-        )  # fmt: skip
-        self._tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> _ProgressBar:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage not in self._tasks:
-            self._tasks[stage] = self._progress.add_task(stage, total=total)
-        self._progress.update(self._tasks[stage], completed=done, total=total)
-
-
 def _stdout_console() -> Console:
     return Console(soft_wrap=False, highlight=False)
 
@@ -299,7 +269,7 @@ def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: b
     params = replace(make_params(options, kwargs), passages=not duplicates_only)
     documents = read_inputs(paths, options)
     show = sys.stderr.isatty() if progress is None else progress
-    with _ProgressBar(show) as bar:
+    with ProgressBar(show) as bar:
         result = build_report(documents, params=params, progress=bar, include_text=include_text)
     texts = {d.id: d.text for d in documents}
     if fmt == "json":
@@ -384,9 +354,18 @@ def index() -> None:
          f"for less recall on paraphrases (bench/RESULTS.md). An existing index keeps its own: "
          f"asking it for another is an error.",
 )  # fmt: skip
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a running count on stderr (default: on a terminal).",
+)
 @input_options
 def index_add(
-    paths: tuple[str, ...], index_uri: str, content_lsh: float | None, **kwargs: Any
+    paths: tuple[str, ...],
+    index_uri: str,
+    content_lsh: float | None,
+    progress: bool | None,
+    **kwargs: Any,
 ) -> int:
     """Add the documents in PATHS (files, folders, or - for JSONL on standard input) to the index.
 
@@ -396,24 +375,36 @@ def index_add(
     options = make_input_options(**kwargs)
     added = problems = 0
     params = None if content_lsh is None else Params(content_lsh=content_lsh)
-    with open_index(index_uri, params=params) as store:
+    show = sys.stderr.isatty() if progress is None else progress
+    read = 0
+    with (
+        open_index(index_uri, params=params) as store,
+        StreamCounter("indexing", "added", show) as counter,
+    ):
+        # while the count shows, a message goes above it, not through it
+        warn = (lambda m: counter.print(f"nearsame: {m}")) if show else _warn
         batch: list[Document] = []
         for item in _read_stream(paths, options):
+            read += 1
+            counter.update(read, added)
             if isinstance(item, LoadProblem):
-                _warn(f"skipped {item}")
+                warn(f"skipped {item}")
                 problems += 1
                 continue
             batch.append(item)
             if len(batch) >= 200:
-                added, problems = _add_batch(store, batch, added, problems)
+                added, problems = _add_batch(store, batch, added, problems, warn)
                 batch = []
-        added, problems = _add_batch(store, batch, added, problems)
+        added, problems = _add_batch(store, batch, added, problems, warn)
+        counter.update(read, added)
         total = len(store)
     _warn(f"added {added} document(s) to {index_uri} ({total} in all), {problems} problem(s)")
     return EXIT_ERROR if problems else EXIT_NOTHING
 
 
-def _add_batch(store: Index, batch: list[Document], added: int, problems: int) -> tuple[int, int]:
+def _add_batch(
+    store: Index, batch: list[Document], added: int, problems: int, warn: Callable[[str], None]
+) -> tuple[int, int]:
     try:
         return added + len(store.add(batch)), problems
     except IdConflictError:
@@ -421,7 +412,7 @@ def _add_batch(store: Index, batch: list[Document], added: int, problems: int) -
             try:
                 added += len(store.add([document]))
             except IdConflictError as error:
-                _warn(f"skipped {document.path or document.id}: {error}")
+                warn(f"skipped {document.path or document.id}: {error}")
                 problems += 1
     return added, problems
 

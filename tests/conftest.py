@@ -1,4 +1,4 @@
-"""Shared fixtures: real servers for the tests that need them."""
+"""Shared fixtures: real servers and a real terminal for the tests that need them."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis
+from terminal import SOCKET
 
 
 @dataclass
@@ -68,3 +70,12 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A tmux session name (see `terminal.run_in`), and a file for the command run in it to write
+    its exit status to; the tests' tmux server is killed at teardown."""
+    name = f"nearsame-{uuid.uuid4().hex[:8]}"
+    yield name, tmp_path / "status"
+    subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True, check=False)

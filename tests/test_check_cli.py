@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from index_docs import article, edited
+from terminal import needs_tmux, run_in, screen, screen_has, wait_for
 
 from nearsame.cli import main
 from nearsame.index.check import FORMAT
@@ -217,3 +218,28 @@ def test_check_answers_a_pipe_line_by_line(index: str) -> None:
 def test_every_index_command_has_help(command: list[str], cli: Runner) -> None:
     result = cli(*command, "--help")
     assert result.returncode == 0 and "--index" in result.stdout
+
+
+@needs_tmux
+def test_index_add_counts_on_a_terminal_with_its_warnings_above(
+    terminal: tuple[str, Path], tmp_path: Path
+) -> None:
+    name, status = terminal
+    lines = [json.dumps({"id": f"d{n}", "text": article(n)}) for n in range(12)]
+    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
+    first.write_text("\n".join([*lines[:5], "not json", *lines[5:8]]) + "\n")
+    rest.write_text("\n".join(lines[8:]) + "\n")
+    nearsame = Path(sys.executable).parent / "nearsame"
+    # a stream that pauses: the count shows while the add waits for more
+    command = (
+        f"cd {tmp_path} && (cat first.jsonl; sleep 3; cat rest.jsonl) | {nearsame} index add - "
+        f"--index i.db; echo $? > {status}; sleep 30"
+    )
+    run_in(name, command, width=120, height=20)
+    wait_for(screen_has(name, "indexing 9 read, 0 added"), name=name)
+    warning = "nearsame: skipped <stdin>:6: malformed JSON (Expecting value at column 1)"
+    assert warning in [line.rstrip() for line in screen(name).splitlines()]
+    wait_for(status.exists, name=name)
+    shown = [line.rstrip() for line in screen(name).splitlines() if line.strip()]
+    assert shown == [warning, "nearsame: added 12 document(s) to i.db (12 in all), 1 problem(s)"]
+    assert status.read_text().strip() == "2"
