@@ -450,10 +450,15 @@ def index_remove(ids: tuple[str, ...], index_uri: str) -> int:
     show_default=True,
     help="Whole-document similarity from which a document is a duplicate.",
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a running count on stderr (default: when stderr is a terminal and stdout is not).",
+)
 @threshold_options
 @input_options
 def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
-          **kwargs: Any) -> int:  # fmt: skip
+          progress: bool | None, **kwargs: Any) -> int:  # fmt: skip
     """Check each document in PATHS (or - for JSONL on standard input) against the index.
 
     Writes one JSON decision per document on stdout (status unique, duplicate or overlap, the
@@ -464,9 +469,18 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
     options = make_input_options(**kwargs)
     thresholds = make_thresholds(kwargs)
     counts = {"unique": 0, "duplicate": 0, "overlap": 0, "error": 0, "added": 0}
-    with open_index(index_uri, create=add) as store:
+    # the decisions themselves show progress on a terminal
+    show = sys.stderr.isatty() and not sys.stdout.isatty() if progress is None else progress
+    read = 0
+    with (
+        open_index(index_uri, create=add) as store,
+        StreamCounter("checking", "decided", show) as counter,
+    ):
+        warn = (lambda m: counter.print(f"nearsame: {m}")) if show else _warn
         for item in _read_stream(paths, options):
-            decision = _check_one(store, item, add, thresholds, threshold)
+            read += 1
+            decision = _check_one(store, item, add, thresholds, threshold, warn)
+            counter.update(read, read)
             if decision is None:
                 counts["error"] += 1
                 continue
@@ -484,7 +498,12 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
 
 
 def _check_one(
-    store: Index, item: Document | LoadProblem, add: bool, thresholds: Thresholds, duplicate: float
+    store: Index,
+    item: Document | LoadProblem,
+    add: bool,
+    thresholds: Thresholds,
+    duplicate: float,
+    warn: Callable[[str], None],
 ) -> Decision | None:
     """One decision, or ``None`` after reporting (stderr, and an error record on stdout)."""
     if isinstance(item, LoadProblem):
@@ -494,7 +513,7 @@ def _check_one(
             return store.check(item, add=add, thresholds=thresholds, duplicate=duplicate)
         except IdConflictError as error:
             location, message, doc_id = item.path or item.id, str(error), item.id
-    _warn(f"skipped {location}: {message}")
+    warn(f"skipped {location}: {message}")
     record = {"schema": "nearsame.check/1", "id": doc_id, "status": "error",
               "location": location, "error": message}  # fmt: skip
     click.echo(json.dumps(record, ensure_ascii=False))

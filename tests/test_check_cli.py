@@ -221,8 +221,17 @@ def test_every_index_command_has_help(command: list[str], cli: Runner) -> None:
 
 
 @needs_tmux
-def test_index_add_counts_on_a_terminal_with_its_warnings_above(
-    terminal: tuple[str, Path], tmp_path: Path
+@pytest.mark.parametrize(
+    ("command", "count", "summary"),
+    [
+        ("index add - --index i.db", "indexing 9 read, 0 added",
+         "nearsame: added 12 document(s) to i.db (12 in all), 1 problem(s)"),
+        ("check - --index i.db --add > decisions.jsonl", "checking 9 read, 9 decided",
+         "nearsame: checked 13 document(s): 12 unique, 0 duplicate, 0 overlap, 1 error(s); 12 added"),
+    ],
+)  # fmt: skip
+def test_a_long_stream_shows_a_count_on_a_terminal_with_its_warnings_above(
+    terminal: tuple[str, Path], tmp_path: Path, command: str, count: str, summary: str
 ) -> None:
     name, status = terminal
     lines = [json.dumps({"id": f"d{n}", "text": article(n)}) for n in range(12)]
@@ -230,16 +239,17 @@ def test_index_add_counts_on_a_terminal_with_its_warnings_above(
     first.write_text("\n".join([*lines[:5], "not json", *lines[5:8]]) + "\n")
     rest.write_text("\n".join(lines[8:]) + "\n")
     nearsame = Path(sys.executable).parent / "nearsame"
-    # a stream that pauses: the count shows while the add waits for more
-    command = (
-        f"cd {tmp_path} && (cat first.jsonl; sleep 3; cat rest.jsonl) | {nearsame} index add - "
-        f"--index i.db; echo $? > {status}; sleep 30"
-    )
-    run_in(name, command, width=120, height=20)
-    wait_for(screen_has(name, "indexing 9 read, 0 added"), name=name)
+    # a stream that pauses: the count shows while the command waits for more
+    run_in(
+        name,
+        f"cd {tmp_path} && (cat first.jsonl; sleep 3; cat rest.jsonl) | {nearsame} {command}; "
+        f"echo $? > {status}; sleep 30",
+        width=120, height=20,
+    )  # fmt: skip
+    wait_for(screen_has(name, count), name=name)
     warning = "nearsame: skipped <stdin>:6: malformed JSON (Expecting value at column 1)"
     assert warning in [line.rstrip() for line in screen(name).splitlines()]
     wait_for(status.exists, name=name)
     shown = [line.rstrip() for line in screen(name).splitlines() if line.strip()]
-    assert shown == [warning, "nearsame: added 12 document(s) to i.db (12 in all), 1 problem(s)"]
+    assert shown == [warning, summary]  # the count is gone, the warning whole
     assert status.read_text().strip() == "2"
