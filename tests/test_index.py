@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import sqlite3
 import subprocess
 import sys
@@ -329,23 +330,57 @@ def test_word_frequencies_read_from_wordfreqs_files_are_wordfreqs(language: str)
     assert list(_frequencies(language).items()) == list(expected.items())
 
 
-def test_the_log_is_copied_into_the_file_in_the_background(tmp_path: Path) -> None:
-    def checkpointers() -> int:
-        return sum(thread.name == "nearsame-checkpoint" for thread in threading.enumerate())
+def _checkpointers() -> int:
+    return sum(thread.name == "nearsame-checkpoint" for thread in threading.enumerate())
 
+
+def _wait_for_growth(path: Path, size: int) -> None:
+    deadline = time.monotonic() + 60
+    while path.stat().st_size == size and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_the_log_is_copied_into_the_file_in_the_background(tmp_path: Path) -> None:
+    before = _checkpointers()
     path = tmp_path / "i.db"
     with open_index(path) as index:
         index.add([doc("first", article(0))])
         empty = path.stat().st_size  # the schema; the first add is still in the log
         index.add([doc(f"d{n}", article(n)) for n in range(1, 40)])
-        deadline = time.monotonic() + 60
-        while path.stat().st_size == empty and time.monotonic() < deadline:
-            time.sleep(0.02)
-        # SQLite's own checkpoint would have waited for 20,000 pages of log, or the close
+        _wait_for_growth(path, empty)
+        # SQLite's own checkpoint would have waited for 4,000 pages of log, or the close
         assert path.stat().st_size > empty
-        assert checkpointers() == 1
+        assert _checkpointers() == before + 1
         assert index.check(doc("x", article(7))).duplicate_of == "d7"
-    assert checkpointers() == 0
+    assert _checkpointers() == before
     store = SQLiteStore(path)
     assert store.integrity() == "ok" and store.count()[0] == 40
     store.close()
+
+
+def test_an_index_dropped_without_close_stops_its_checkpoints(tmp_path: Path) -> None:
+    before = _checkpointers()
+    path = tmp_path / "i.db"
+    index = open_index(path)
+    index.add([doc(f"d{n}", article(n)) for n in range(40)])
+    assert _checkpointers() == before + 1
+    del index
+    gc.collect()
+    assert _checkpointers() == before
+    assert not Path(f"{path}-wal").exists()  # the last connection closed: the log folded in
+
+
+def test_checkpoints_follow_the_index_not_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(tmp_path)
+    with open_index("i.db") as index:
+        index.add([doc("first", article(0))])
+        empty = (tmp_path / "i.db").stat().st_size
+        monkeypatch.chdir(elsewhere)
+        index.add([doc(f"d{n}", article(n)) for n in range(1, 40)])
+        _wait_for_growth(tmp_path / "i.db", empty)
+        assert (tmp_path / "i.db").stat().st_size > empty
+    assert list(elsewhere.iterdir()) == []

@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -35,7 +37,7 @@ _CHUNK = 1 << 14  # a power of two, within SQLite's 32,766 parameters once padde
 _MIN_LIST = 16
 _MMAP_SIZE = 1 << 34
 _CHECKPOINT_ROWS = 1000  # rows written (about a page each) between background checkpoints
-_WAL_LIMIT = 20_000  # pages: past this the writer checkpoints itself (the thread fell behind)
+_WAL_LIMIT = 4_000  # pages of log past which the writer checkpoints too (see `_Checkpointer`)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -130,12 +132,18 @@ class _Checkpointer:
     (at 100,000 articles, the mean commit of a check-and-add took 25 ms, the median 6). Here
     the commit only appends to the log (and syncs it: an add that has returned is durable), and
     this thread, with its own connection, runs SQLite's ``PASSIVE`` checkpoint, which never
-    blocks readers or writers, every ``_CHECKPOINT_ROWS`` rows written. The checkpoint is an
-    optimisation only: a process killed at any point leaves a sound file.
+    blocks readers or writers, every ``_CHECKPOINT_ROWS`` rows written. The log only starts
+    over when a write begins after a checkpoint has copied all of it, which a steady stream of
+    writes rarely allows; so the writer still checkpoints past ``_WAL_LIMIT`` pages (cheaply:
+    this thread has copied most of them), and the log then starts over and is cut back to that
+    size. The checkpoint is an optimisation only: a process killed at any point leaves a sound
+    file.
     """
 
-    def __init__(self, path: str, timeout: float) -> None:
-        self._path, self._timeout = path, timeout
+    def __init__(self, path: Path, timeout: float) -> None:
+        # ``path`` is absolute; never create the file (the index may be deleted while open)
+        self._uri = f"file:{quote(str(path))}?mode=rw"
+        self._timeout = timeout
         self._wake = threading.Event()
         self._closing = False
         self._thread = threading.Thread(target=self._run, name="nearsame-checkpoint", daemon=True)
@@ -146,7 +154,7 @@ class _Checkpointer:
 
     def _run(self) -> None:
         try:
-            db = sqlite3.connect(self._path, timeout=self._timeout, isolation_level=None)
+            db = sqlite3.connect(self._uri, uri=True, timeout=self._timeout, isolation_level=None)
         except sqlite3.Error:
             return  # the writer's own checkpoints (past _WAL_LIMIT) take over
         try:
@@ -158,14 +166,16 @@ class _Checkpointer:
                 try:
                     db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error:
-                    continue  # busy or gone: the next request tries again
+                    continue  # the file gone or unreadable: the writer's own checkpoints remain
         finally:
             db.close()
 
     def close(self) -> None:
+        """Stop the thread (after the checkpoint under way, if any)."""
         self._closing = True
         self._wake.set()
-        self._thread.join()
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
 
 
 class SQLiteStore(Store):
@@ -181,7 +191,8 @@ class SQLiteStore(Store):
         timeout: float = 60.0,
     ) -> None:
         self.location = str(path)
-        self._path = None if str(path) == ":memory:" else Path(path)
+        # absolute: the checkpoint thread opens it again, maybe after the working folder changed
+        self._path = None if str(path) == ":memory:" else Path(path).absolute()
         if self._path is not None and not self._path.parent.is_dir():
             raise IndexStoreError(f"{path}: cannot create an index here: no such folder")
         try:
@@ -212,6 +223,8 @@ class SQLiteStore(Store):
             self._db.executescript(_SCHEMA)
             if self._path is not None:
                 self._db.execute(f"PRAGMA wal_autocheckpoint={_WAL_LIMIT}")
+                page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
+                self._db.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT * page_size}")
         except sqlite3.Error as error:
             self._db.close()
             raise IndexStoreError(
@@ -220,6 +233,8 @@ class SQLiteStore(Store):
         self._timeout = timeout
         self._written = 0  # rows written since the last checkpoint was asked for
         self._checkpointer: _Checkpointer | None = None  # started by the first large write
+        self._stop_checkpoints: Callable[[], None] | None = None
+        self._no_thread = False
 
     def _run(self, sql: str, values: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -248,11 +263,23 @@ class SQLiteStore(Store):
                 self._db.rollback()
             raise
         self._run("COMMIT")
-        if self._written >= _CHECKPOINT_ROWS and self._path is not None:
+        if self._written >= _CHECKPOINT_ROWS:
             self._written = 0
-            if self._checkpointer is None:
-                self._checkpointer = _Checkpointer(str(self._path), self._timeout)
-            self._checkpointer.request()
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Ask the checkpoint thread to run, starting it the first time."""
+        if self._checkpointer is None:
+            if self._path is None or self._no_thread:
+                return  # in memory, or no thread to be had: SQLite's own checkpoints remain
+            try:
+                self._checkpointer = _Checkpointer(self._path, self._timeout)
+            except RuntimeError:  # what was just committed stays committed
+                self._no_thread = True
+                return
+            # a store dropped without close() stops its thread too
+            self._stop_checkpoints = weakref.finalize(self, self._checkpointer.close)
+        self._checkpointer.request()
 
     def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
         wanted = np.unique(keys).tolist()
@@ -359,9 +386,11 @@ class SQLiteStore(Store):
         return int(documents), int(crowded), size
 
     def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.close()
-        self._db.close()
+        try:
+            if self._stop_checkpoints is not None:
+                self._stop_checkpoints()
+        finally:
+            self._db.close()
 
     def integrity(self) -> str:
         """SQLite's own integrity check: ``ok`` or the problems found."""

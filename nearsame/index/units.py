@@ -87,8 +87,10 @@ class HashedUnits:
             first, stop = self.ranges[unit].tolist()
             start, end = self.term_offsets[unit : unit + 2].tolist()
             found = self._identities[unit] = b"".join((
-                self.words[first:stop].tobytes(), b"|", self.term_hashes[start:end].tobytes(),
+                np.array([stop - first, end - start], np.int64).tobytes(),
+                self.words[first:stop].tobytes(), self.term_hashes[start:end].tobytes(),
                 self.weights[start:end].tobytes(), self.names[start:end].tobytes(),
+                self.totals[unit : unit + 1].tobytes(),
             ))  # fmt: skip
         return found
 
