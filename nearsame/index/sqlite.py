@@ -9,7 +9,7 @@ write happens in a ``BEGIN IMMEDIATE`` transaction: a check and the add that fol
 step for every other process, and a process killed in the middle leaves either the whole
 transaction or none of it (SQLite's journal). ``synchronous=FULL`` by default: an add that has
 returned survives a crash of the process and of the machine. A thread copies the log back into
-the file (`_Checkpointer`), so that a commit never waits for that copy.
+the file (`_Checkpointer`), so that a commit seldom waits for that copy.
 """
 
 from __future__ import annotations
