@@ -332,11 +332,11 @@ def _signature_arrays(
 class Candidates:
     """What the band keys propose, by indexed document number.
 
-    ``pairs[num]`` holds candidate unit pairs ``(indexed unit, checked unit)``, one row each,
-    distinct and ascending (an ``(n, 2)`` array); ``whole`` the
-    documents whose whole-document fingerprint is close; ``crowded`` the checked units whose
-    verbatim keys are crowded (their text recurs in very many documents: boilerplate);
-    ``hits[num]`` how many band keys the checked units share with document ``num``'s.
+    ``pairs[num]`` holds candidate unit pairs ``(indexed unit, checked unit)`` as the rows of an
+    ``(n, 2)`` array, distinct and ascending; ``whole`` the documents whose whole-document
+    fingerprint is close; ``crowded`` the checked units whose verbatim keys are crowded (their
+    text recurs in very many documents: boilerplate); ``hits[num]`` how many band keys the
+    checked units share with document ``num``'s.
     """
 
     pairs: Mapping[int, Ints]
