@@ -8,11 +8,13 @@ file, ``redis://`` (a ``redis-server`` this script starts on a free loopback por
 folder, without persistence) and ``memory://``. For each: the add rate (documents per second,
 analysis and fingerprints included, batches of 200), the check latency per article (median and
 99th percentile; half the checked articles are new edits of indexed ones, half were never
-indexed), the size (the file, or Redis's ``used_memory``), and how long a fresh process takes to
-answer its first check; and, for reference, what analysing and fingerprinting the checked article
-costs before any index is touched (``analysis``). Then the same build and queries with datasketch's ``MinHashLSH`` (three
-LSH tables in memory, same bandings and signatures: what the index finds, without verification,
-spans or persistence) in this process. The archive is read in place, never extracted.
+indexed), the size (the file, or Redis's ``used_memory``), how long a fresh process takes to
+answer its first check, and for SQLite and Redis ``check(doc, add=True)`` of 100 new articles
+(median, 99th percentile and mean; removed again afterwards); and, for reference, what analysing
+and fingerprinting the checked article costs before any index is touched (``analysis``). Then the
+same build and queries with datasketch's ``MinHashLSH`` (three LSH tables in memory, same
+bandings and signatures: what the index finds, without verification, spans or persistence) in
+this process. The archive is read in place, never extracted.
 """
 
 from __future__ import annotations
@@ -358,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     results[backend]["first_check_s"] = first_check(uri, checks[1])
                 if backend == "sqlite" and args.stages:
                     results[backend]["stages_ms"] = stage_profile(uri, checks)
-                if backend == "sqlite":
+                if backend in ("sqlite", "redis"):
                     extra = [edited(d, 0) for d in held_out[-100:]]
                     extra = [
                         Document(id=f"x{n}", text=d.text, language="fr")
