@@ -26,6 +26,7 @@ from nearsame.verify import Kind
 
 __all__ = [
     "CHECK_SCHEMA",
+    "ENTRY",
     "Decision",
     "Entry",
     "IdConflictError",
@@ -181,6 +182,10 @@ class Decision:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
 
+#: One entry of a band key as the stores pack it: the document number and the unit, 8 bytes.
+ENTRY = np.dtype([("num", "<i4"), ("unit", "<i4")])
+
+
 @dataclass(frozen=True, slots=True)
 class Postings:
     """What a band-key lookup found: ``(key, num, unit)`` rows, and the keys that are crowded."""
@@ -189,6 +194,18 @@ class Postings:
     nums: npt.NDArray[np.int64]
     units: npt.NDArray[np.int64]
     crowded: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def unpack(
+        cls, keys: Sequence[int], blobs: Sequence[bytes], crowded: frozenset[int]
+    ) -> Postings:
+        """The postings of ``keys``, ``blobs[i]`` holding key ``keys[i]``'s entries packed as
+        `ENTRY` (one array over them all: an array per key cost more than the lookup)."""
+        table = np.frombuffer(b"".join(blobs), dtype=ENTRY)
+        owners = np.repeat(
+            np.asarray(keys, dtype=np.int64), [len(blob) // ENTRY.itemsize for blob in blobs]
+        )
+        return cls(owners, table["num"].astype(np.int64), table["unit"].astype(np.int64), crowded)
 
 
 def check_params(stored: Mapping[str, Any], wanted: Mapping[str, Any], where: str) -> None:

@@ -33,11 +33,10 @@ from redis.lock import Lock
 
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
-from nearsame.index.base import Entry, Keys, Postings, Store, StoredDocument
+from nearsame.index.base import ENTRY, Entry, Keys, Postings, Store, StoredDocument
 
 __all__ = ["RedisStore"]
 
-_ENTRY = np.dtype([("num", "<i4"), ("unit", "<i4")])
 _FIELDS = ("id", "text", "title", "date", "source", "url", "path", "language")
 
 # KEYS: lock, ids, doc hash, crowded. ARGV: token, id, num, (unused), prefix, then the document's
@@ -164,15 +163,7 @@ class RedisStore(Store):
             k for k, c in zip(asked, replies[-1] if asked else [], strict=True) if c
         )
         found = [(key, blob) for key, blob in zip(wanted, blobs, strict=True) if blob]
-        # one array over all the entries (an array per key cost more than the round trip)
-        table = np.frombuffer(b"".join(blob for _, blob in found), dtype=_ENTRY)
-        owners = np.repeat(
-            np.asarray([key for key, _ in found], dtype=np.int64),
-            [len(blob) // _ENTRY.itemsize for _, blob in found],
-        )
-        return Postings(
-            owners, table["num"].astype(np.int64), table["unit"].astype(np.int64), crowded
-        )
+        return Postings.unpack([key for key, _ in found], [blob for _, blob in found], crowded)
 
     def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         with self._errors():
@@ -232,7 +223,7 @@ class RedisStore(Store):
         )
         bands: list[Any] = []
         for key, unit, limit in triples:
-            bands += [key, np.array([(num, unit)], dtype=_ENTRY).tobytes(), _ENTRY.itemsize * limit]
+            bands += [key, np.array([(num, unit)], dtype=ENTRY).tobytes(), ENTRY.itemsize * limit]
         keys = [self._key("lock"), self._key("ids"), self._key("doc", num), self._key("crowded")]
         try:
             self._add(keys=keys, args=[token, document.id, num, 0, self.prefix, *fields, *bands])
@@ -254,7 +245,7 @@ class RedisStore(Store):
             for key, blob in zip(wanted, blobs, strict=True):
                 if not blob:
                     continue
-                found = np.frombuffer(blob, dtype=_ENTRY)
+                found = np.frombuffer(blob, dtype=ENTRY)
                 kept = found[found["num"] != stored.num]
                 if len(kept):
                     write.set(self._key("b", key), kept.tobytes())

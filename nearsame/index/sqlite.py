@@ -29,7 +29,7 @@ import numpy as np
 
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
-from nearsame.index.base import Entry, Keys, Postings, Store, StoredDocument
+from nearsame.index.base import ENTRY, Entry, Keys, Postings, Store, StoredDocument
 
 __all__ = ["SQLiteStore"]
 
@@ -58,7 +58,6 @@ INSERT INTO postings (key, entries) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE 
     CASE WHEN entries IS NULL OR length(entries) + length(excluded.entries) > ?3 THEN NULL
          ELSE CAST(entries || excluded.entries AS BLOB) END
 """
-_ENTRY = np.dtype([("num", "<i4"), ("unit", "<i4")])
 _COLUMNS = (
     "num, id, text, title, date, source, url, path, language, body_start, metadata, signatures"
 )
@@ -109,9 +108,9 @@ def _postings(entries: Sequence[Entry], nums: Sequence[int]) -> list[tuple[int, 
         True, (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1]) | (units[1:] != units[:-1])
     ]
     keys, owners, units, limits = keys[new], owners[new], units[new], limits[new]
-    packed = np.empty(len(keys), dtype=_ENTRY)
+    packed = np.empty(len(keys), dtype=ENTRY)
     packed["num"], packed["unit"] = owners, units
-    raw, size = packed.tobytes(), _ENTRY.itemsize
+    raw, size = packed.tobytes(), ENTRY.itemsize
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     stops = np.r_[starts[1:], len(keys)]
     crowded = (stops - starts > limits[starts]).tolist()
@@ -296,14 +295,7 @@ class SQLiteStore(Store):
                     blobs.append(entries)
         if crowd is not None:
             crowded.intersection_update(np.unique(crowd).tolist())
-        table = np.frombuffer(b"".join(blobs), dtype=_ENTRY)
-        owners = np.repeat(
-            np.asarray(found, dtype=np.int64), [len(b) // _ENTRY.itemsize for b in blobs]
-        )
-        return Postings(
-            owners, table["num"].astype(np.int64), table["unit"].astype(np.int64),
-            frozenset(crowded),
-        )  # fmt: skip
+        return Postings.unpack(found, blobs, frozenset(crowded))
 
     def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         found = []
@@ -360,7 +352,7 @@ class SQLiteStore(Store):
             for key, blob in self._run(sql, chunk):
                 if blob is None:
                     continue  # crowded stays crowded
-                found = np.frombuffer(blob, dtype=_ENTRY)
+                found = np.frombuffer(blob, dtype=ENTRY)
                 rest = found[found["num"] != stored.num]
                 if len(rest) == len(found):
                     continue
