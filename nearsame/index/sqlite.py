@@ -18,7 +18,7 @@ import json
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -139,7 +139,7 @@ class _Checkpointer:
     file.
     """
 
-    def __init__(self, path: Path, timeout: float) -> None:
+    def __init__(self, path: Path, timeout: float, owner: object) -> None:
         # ``path`` is absolute; never create the file (the index may be deleted while open)
         self._uri = f"file:{quote(str(path))}?mode=rw"
         self._timeout = timeout
@@ -147,6 +147,8 @@ class _Checkpointer:
         self._closing = False
         self._thread = threading.Thread(target=self._run, name="nearsame-checkpoint", daemon=True)
         self._thread.start()
+        # an ``owner`` dropped without closing stops the thread too
+        self.close = weakref.finalize(owner, self._stop)
 
     def request(self) -> None:
         self._wake.set()
@@ -169,8 +171,8 @@ class _Checkpointer:
         finally:
             db.close()
 
-    def close(self) -> None:
-        """Stop the thread (after the checkpoint under way, if any)."""
+    def _stop(self) -> None:
+        """Stop the thread (after the checkpoint under way, if any): `close`, once."""
         self._closing = True
         self._wake.set()
         if threading.current_thread() is not self._thread:
@@ -232,7 +234,6 @@ class SQLiteStore(Store):
         self._timeout = timeout
         self._written = 0  # rows written since the last checkpoint was asked for
         self._checkpointer: _Checkpointer | None = None  # started by the first large write
-        self._stop_checkpoints: Callable[[], None] | None = None
         self._no_thread = False
 
     def _run(self, sql: str, values: Sequence[Any] = ()) -> list[Any]:
@@ -272,12 +273,10 @@ class SQLiteStore(Store):
             if self._path is None or self._no_thread:
                 return  # in memory, or no thread to be had: SQLite's own checkpoints remain
             try:
-                self._checkpointer = _Checkpointer(self._path, self._timeout)
+                self._checkpointer = _Checkpointer(self._path, self._timeout, owner=self)
             except RuntimeError:  # what was just committed stays committed
                 self._no_thread = True
                 return
-            # a store dropped without close() stops its thread too
-            self._stop_checkpoints = weakref.finalize(self, self._checkpointer.close)
         self._checkpointer.request()
 
     def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
@@ -379,8 +378,8 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         try:
-            if self._stop_checkpoints is not None:
-                self._stop_checkpoints()
+            if self._checkpointer is not None:
+                self._checkpointer.close()
         finally:
             self._db.close()
 
