@@ -44,6 +44,11 @@ def _warn(message: str) -> None:
     click.echo(f"nearsame: {message}", err=True)
 
 
+def _warner(counter: StreamCounter) -> Callable[[str], None]:
+    """`_warn`, but above ``counter``'s line while it shows, not through it."""
+    return (lambda message: counter.print(f"nearsame: {message}")) if counter.enabled else _warn
+
+
 @dataclass(frozen=True)
 class InputOptions:
     """How to read documents: field names, strictness, forced language."""
@@ -381,8 +386,7 @@ def index_add(
         open_index(index_uri, params=params) as store,
         StreamCounter("indexing", "added", show) as counter,
     ):
-        # while the count shows, a message goes above it, not through it
-        warn = (lambda m: counter.print(f"nearsame: {m}")) if show else _warn
+        warn = _warner(counter)
         batch: list[Document] = []
         for item in _read_stream(paths, options):
             read += 1
@@ -476,7 +480,7 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
         open_index(index_uri, create=add) as store,
         StreamCounter("checking", "decided", show) as counter,
     ):
-        warn = (lambda m: counter.print(f"nearsame: {m}")) if show else _warn
+        warn = _warner(counter)
         for item in _read_stream(paths, options):
             read += 1
             decision = _check_one(store, item, add, thresholds, threshold, warn)
