@@ -167,6 +167,15 @@ def test_rows_of_one_owner_never_pair_and_crowded_buckets_are_reported() -> None
     assert crowded == set(range(6))
 
 
+def _drawn_terms(
+    groups: list[np.ndarray], permutation: tuple[np.ndarray, np.ndarray], count: int
+) -> list[list[int]]:
+    """The term that reached each of the first ``count`` minima of each group, the slow way."""
+    a, b = permutation
+    mixed = [_fmix(np.asarray(g, dtype=np.uint32)) for g in groups]
+    return [[int(m[np.argmin(a[p] * m + b[p])]) for p in range(count)] for m in mixed]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
@@ -181,9 +190,7 @@ def test_term_set_keys_name_the_pairs_of_terms_the_bands_draw(groups: list[list[
     hashes = [np.asarray(g, dtype=np.uint32) for g in groups]
     signatures = _signatures(hashes, 192, 1)
     keys, rows = term_set_keys(signatures, banding, (a, b))
-    # the term that reached each minimum, found the slow way
-    mixed = [_fmix(h) for h in hashes]
-    drawn = [[int(m[np.argmin(a[p] * m + b[p])]) for p in range(180)] for m in mixed]
+    drawn = _drawn_terms(hashes, (a, b), 180)
     pairs = [
         {frozenset(d[2 * i : 2 * i + 2]) for i in range(90)} - {frozenset([t]) for t in d}
         for d in drawn
@@ -210,7 +217,7 @@ def test_term_set_keys_find_every_pair_of_sentences_whose_bands_meet_on_two_term
     keys, rows = term_set_keys(signatures, Banding(90, 2), (a, b))
     sets = [set(keys[rows == i].tolist()) for i in range(80)]
     by_terms = {(i, j) for i in range(80) for j in range(i + 1, 80) if sets[i] & sets[j]}
-    drawn = [[int(m[np.argmin(a[p] * m + b[p])]) for p in range(180)] for m in map(_fmix, groups)]
+    drawn = _drawn_terms(groups, (a, b), 180)
     bands = [[(d[2 * k], d[2 * k + 1]) for k in range(90)] for d in drawn]
     by_band = {
         (i, j)
