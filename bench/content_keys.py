@@ -161,6 +161,7 @@ def recall(
     checks = len({unit[0] for unit in mine["verbatim"]})
     for scheme in sorted(set(mine) - {"verbatim"}):
         counts = _counts(theirs[scheme])
+        keys = [len(k) for k in mine[scheme].values()]
         for limit in limits:
             content = shares(scheme, counts, limit)
             total: Counter[str] = Counter()
@@ -169,7 +170,6 @@ def recall(
                 label = _bin(kind, blends[(mine_unit, their_unit)])
                 total[label] += 1
                 hit[label] += verbatim(mine_unit, their_unit) or content(mine_unit, their_unit)
-            keys = [len(k) for k in mine[scheme].values()]
             crowded = sum(counts[k] > limit for ks in mine[scheme].values() for k in ks)
             entries = sum(
                 counts[k] for ks in mine[scheme].values() for k in ks if counts[k] <= limit
