@@ -6,7 +6,8 @@ Builds an index of ``--size`` articles (the OrangeSum articles, repeated with sm
 reach the size: copy ``k`` of an article has a few words changed), for each backend: the SQLite
 file, ``redis://`` (a ``redis-server`` this script starts on a free loopback port, in a temporary
 folder, without persistence) and ``memory://``. For each: the add rate (documents per second,
-analysis and fingerprints included, batches of 200), the check latency per article (median and
+analysis and fingerprints included, in batches of ``--batch``, 2,000 by
+default as in ``nearsame index add``), the check latency per article (median and
 99th percentile; half the checked articles are new edits of indexed ones, half were never
 indexed), the size (the file, or Redis's ``used_memory``), how long a fresh process takes to
 answer its first check, and for SQLite and Redis ``check(doc, add=True)`` of 100 new articles
@@ -37,6 +38,7 @@ from typing import Any
 
 from datasketch import MinHashLSH
 
+from nearsame.cli import ADD_BATCH
 from nearsame.document import Document
 from nearsame.index import open_index
 from nearsame.index.check import prepare
@@ -45,7 +47,6 @@ from nearsame.sketch import minhash_of
 
 ARCHIVE = Path("/work/shared/data/orangesum/orangesum_parsed.tar.gz")
 _MEMBER = re.compile(r"data/docs/parsed/(\d+)\.json$")
-_BATCH = 200
 
 
 def read_articles(archive: Path, limit: int) -> list[Document]:
@@ -105,12 +106,15 @@ def _percentiles(values: Sequence[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
 
 
-def _add_all(add: Callable[[list[Document]], object], documents: Sequence[Document]) -> float:
+def _add_all(
+    add: Callable[[list[Document]], object], documents: Sequence[Document], batch: int
+) -> float:
     start = time.perf_counter()
-    for first in range(0, len(documents), _BATCH):
-        add(list(documents[first : first + _BATCH]))
-        if first % (10 * _BATCH) == 0:
-            print(f"  added {first + _BATCH}/{len(documents)}", file=sys.stderr, flush=True)
+    for first in range(0, len(documents), batch):
+        add(list(documents[first : first + batch]))
+        done = min(first + batch, len(documents))
+        if done // 2000 != first // 2000 or done == len(documents):
+            print(f"  added {done}/{len(documents)}", file=sys.stderr, flush=True)
     return len(documents) / (time.perf_counter() - start)
 
 
@@ -121,11 +125,12 @@ def bench_index(
     *,
     build: bool = True,
     params: Params | None = None,
+    batch: int = ADD_BATCH,
 ) -> dict[str, Any]:
     """Build the index at ``uri`` (or, with ``build=False``, use the one there) and time adds
     and checks."""
     with open_index(uri, params=params) as index:
-        rate = _add_all(index.add, documents) if build else None
+        rate = _add_all(index.add, documents, batch) if build else None
         index.check(checks[0])  # warm the process (imports, caches) as a long-running worker is
         times, statuses = [], {"unique": 0, "duplicate": 0, "overlap": 0}
         for query in checks:
@@ -246,7 +251,7 @@ def bench_datasketch(documents: Sequence[Document], checks: Sequence[Document]) 
             if sk.document is not None:
                 tables[2].insert(document.id, minhash_of(sk.document), check_duplication=False)
 
-    rate = _add_all(add, documents)
+    rate = _add_all(add, documents, ADD_BATCH)
     size = _rss() - before
     times = []
     for query in checks:
@@ -322,6 +327,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--reuse", action="store_true",
         help="with --keep: time checks against the SQLite index already built there",
     )  # fmt: skip
+    parser.add_argument(
+        "--batch", type=int, default=ADD_BATCH,
+        help=f"documents a call to add (default {ADD_BATCH}, as `nearsame index add`)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     backends = args.backends.split(",")
     held = args.checks // 2 + 1
@@ -355,7 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 assert uri is not None
                 build = not (backend == "sqlite" and args.reuse and sqlite.exists())
                 params = None if args.content_lsh is None else Params(content_lsh=args.content_lsh)
-                results[backend] = bench_index(uri, documents, checks, build=build, params=params)
+                results[backend] = bench_index(
+                    uri, documents, checks, build=build, params=params, batch=args.batch
+                )
                 if backend != "memory":
                     results[backend]["first_check_s"] = first_check(uri, checks[1])
                 if backend == "sqlite" and args.stages:

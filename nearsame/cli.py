@@ -31,6 +31,7 @@ from nearsame.verify import Thresholds
 __all__ = ["main"]
 
 EXIT_NOTHING, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+ADD_BATCH = 2000  # documents a transaction of `index add` (bench/RESULTS.md, "Index")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -360,6 +361,12 @@ def index() -> None:
          f"asking it for another is an error.",
 )  # fmt: skip
 @click.option(
+    "--batch", "batch_size", type=click.IntRange(1), default=ADD_BATCH, show_default=True, metavar="N",
+    help="Documents added in one transaction. Larger batches add faster to a large index and "
+         "hold more in memory (about 35 KB a news article); a smaller one adds a slow stream's "
+         "documents sooner.",
+)  # fmt: skip
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a running count on stderr (default: on a terminal).",
@@ -369,6 +376,7 @@ def index_add(
     paths: tuple[str, ...],
     index_uri: str,
     content_lsh: float | None,
+    batch_size: int,
     progress: bool | None,
     **kwargs: Any,
 ) -> int:
@@ -396,7 +404,7 @@ def index_add(
                 problems += 1
                 continue
             batch.append(item)
-            if len(batch) >= 200:
+            if len(batch) >= batch_size:
                 added, problems = _add_batch(store, batch, added, problems, warn)
                 batch = []
         added, problems = _add_batch(store, batch, added, problems, warn)

@@ -66,6 +66,25 @@ def index(tmp_path: Path, cli: Runner) -> str:
     return path
 
 
+def test_index_add_in_batches_adds_every_document_but_one_whose_id_holds_another_text(
+    index: str, cli: Runner
+) -> None:
+    feed = jsonl(
+        *({"id": f"b{n}", "text": article(n + 10)} for n in range(4)),
+        {"id": "d3", "text": article(40)},  # d3 is indexed with another text
+        *({"id": f"b{n}", "text": article(n + 10)} for n in range(4, 7)),
+    )
+    result = cli("index", "add", "-", "--index", index, "--batch", "3", stdin=feed)
+    assert result.returncode == 2
+    assert "skipped <stdin>:5: document id 'd3' is already in the index" in result.stderr
+    assert "added 7 document(s)" in result.stderr and "(12 in all), 1 problem(s)" in result.stderr
+    again = cli("index", "add", "-", "--index", index, "--batch", "1000", stdin=feed)
+    assert "added 0 document(s)" in again.stderr and again.returncode == 2
+    with sqlite3.connect(index) as db:
+        assert db.execute("SELECT text FROM documents WHERE id = 'd3'").fetchone()[0] == article(3)
+    db.close()
+
+
 def test_check_exits_0_when_nothing_is_found_and_1_when_something_is(
     index: str, cli: Runner
 ) -> None:
