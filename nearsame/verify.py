@@ -133,9 +133,14 @@ def _content(first: Mapping[_Term, float], second: Mapping[_Term, float]) -> tup
     if not shared:
         return 0.0, 0, 0
     total = _total(first) + _total(second)
-    common = sum(min(first[t], second[t]) for t in shared)
-    names = _names(first) | _names(second)
-    facts = sum(1 for term in shared if term not in names)
+    first_names, second_names = _names(first), _names(second)
+    common = 0.0
+    facts = 0
+    for term in shared:
+        mine, theirs = first[term], second[term]
+        common += mine if mine < theirs else theirs
+        if term not in first_names and term not in second_names:
+            facts += 1
     return (2 * common / total if total else 0.0), len(shared), facts
 
 
@@ -174,9 +179,9 @@ def score_sequences(
         return UnitScore(None, 0.0, content, shared)
     if a_norms == b_norms:
         return UnitScore("exact", 1.0, content, shared)
-    surface = Indel.normalized_similarity(a_norms, b_norms)
+    surface, contained = _surface(a_norms, b_norms)
     kind: Kind | None = None
-    if _near(a_norms, b_norms, surface, thresholds):
+    if _near(a_norms, b_norms, surface, contained, thresholds):
         kind = "near"
     elif (
         (surface + content) / 2 >= thresholds.paraphrase
@@ -187,13 +192,27 @@ def score_sequences(
     return UnitScore(kind, surface, content, shared)
 
 
+def _surface(a_norms: Sequence[Hashable], b_norms: Sequence[Hashable]) -> tuple[float, float]:
+    """The normalized Indel similarity of two sequences, and the share of the shorter one found,
+    in order, in the longer one (both from one longest common subsequence)."""
+    total = len(a_norms) + len(b_norms)
+    if not total:
+        return 1.0, 0.0
+    distance = Indel.distance(a_norms, b_norms)
+    shorter = min(len(a_norms), len(b_norms))
+    return 1.0 - distance / total, ((total - distance) / 2 / shorter if shorter else 0.0)
+
+
 def _near(
-    a_norms: Sequence[Hashable], b_norms: Sequence[Hashable], surface: float, thresholds: Thresholds
+    a_norms: Sequence[Hashable],
+    b_norms: Sequence[Hashable],
+    surface: float,
+    contained: float,
+    thresholds: Thresholds,
 ) -> bool:
     shorter = min(len(a_norms), len(b_norms))
     return surface >= thresholds.near or (
-        shorter >= thresholds.containment_min_tokens
-        and _containment(a_norms, b_norms) >= thresholds.containment
+        shorter >= thresholds.containment_min_tokens and contained >= thresholds.containment
     )
 
 
@@ -211,16 +230,7 @@ def may_match(
         return True  # any kind
     if a_norms == b_norms:
         return True
-    return _near(a_norms, b_norms, Indel.normalized_similarity(a_norms, b_norms), thresholds)
-
-
-def _containment(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
-    """The share of the shorter sequence found, in order, in the longer one."""
-    shorter = min(len(first), len(second))
-    if not shorter:
-        return 0.0
-    lcs = (len(first) + len(second) - Indel.distance(first, second)) / 2
-    return lcs / shorter
+    return _near(a_norms, b_norms, *_surface(a_norms, b_norms), thresholds)
 
 
 def words_similarity(first: Sequence[str], second: Sequence[str]) -> float:

@@ -86,11 +86,11 @@ class HashedUnits:
         if found is None:
             first, stop = self.ranges[unit].tolist()
             start, end = self.term_offsets[unit : unit + 2].tolist()
+            # the number of words tells where the terms start (their total derives from weights)
             found = self._identities[unit] = b"".join((
-                np.array([stop - first, end - start], np.int64).tobytes(),
+                (stop - first).to_bytes(8, "little"),
                 self.words[first:stop].tobytes(), self.term_hashes[start:end].tobytes(),
                 self.weights[start:end].tobytes(), self.names[start:end].tobytes(),
-                self.totals[unit : unit + 1].tobytes(),
             ))  # fmt: skip
         return found
 
