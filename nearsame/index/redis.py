@@ -40,7 +40,10 @@ __all__ = ["RedisStore"]
 _FIELDS = ("id", "text", "title", "date", "source", "url", "path", "language")
 
 # KEYS: lock, ids, doc hash, crowded. ARGV: token, id, num, (unused), prefix, then the document's
-# fields as name/value pairs up to "--", then (band key, packed entry, bucket limit in bytes) triples.
+# fields as name/value pairs up to "--", then the band keys (decimal, space-separated), their
+# packed entries (8 bytes each, in the same order) and their bucket limits in bytes (decimal,
+# space-separated): three arguments, not three a key (packing two thousand arguments took a
+# fifth of an add's time in the client)
 _ADD = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('NEARSAME_LOCK the index lock was lost before the add')
@@ -55,17 +58,19 @@ while ARGV[i] ~= '--' do
   redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
   i = i + 2
 end
-i = i + 1
-while i <= #ARGV do
-  local key = ARGV[i]
+local entries = ARGV[i + 2]
+local limits = string.gmatch(ARGV[i + 3], '%d+')
+local at = 1
+for key in string.gmatch(ARGV[i + 1], '%S+') do
+  local limit = tonumber(limits())
   if redis.call('SISMEMBER', KEYS[4], key) == 0 then
     local bucket = ARGV[5] .. ':b:' .. key
-    if redis.call('APPEND', bucket, ARGV[i + 1]) > tonumber(ARGV[i + 2]) then
+    if redis.call('APPEND', bucket, string.sub(entries, at, at + 7)) > limit then
       redis.call('SADD', KEYS[4], key)
       redis.call('DEL', bucket)
     end
   end
-  i = i + 3
+  at = at + 8
 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 1
@@ -218,12 +223,16 @@ class RedisStore(Store):
                 fields += [name, value]
         fields += ["body_start", document.body_start, "metadata", json.dumps(dict(document.metadata)),
                    "signatures", entry.signatures, "--"]  # fmt: skip
-        triples = sorted(
-            set(zip(entry.keys.tolist(), entry.units.tolist(), entry.limits.tolist(), strict=True))
-        )
-        bands: list[Any] = []
-        for key, unit, limit in triples:
-            bands += [key, np.array([(num, unit)], dtype=ENTRY).tobytes(), ENTRY.itemsize * limit]
+        # distinct (key, unit, limit) triples, by key, then unit
+        triples = np.stack([entry.keys, entry.units, entry.limits], axis=1)
+        triples = np.unique(triples, axis=0) if len(triples) else triples
+        packed = np.empty(len(triples), dtype=ENTRY)
+        packed["num"], packed["unit"] = num, triples[:, 1]
+        bands: list[str | bytes] = [
+            " ".join(map(str, triples[:, 0].tolist())),
+            packed.tobytes(),
+            " ".join(map(str, (ENTRY.itemsize * triples[:, 2]).tolist())),
+        ]
         keys = [self._key("lock"), self._key("ids"), self._key("doc", num), self._key("crowded")]
         try:
             self._add(keys=keys, args=[token, document.id, num, 0, self.prefix, *fields, *bands])
