@@ -137,8 +137,8 @@ def _content(first: Mapping[_Term, float], second: Mapping[_Term, float]) -> tup
     common = 0.0
     facts = 0
     for term in shared:
-        mine, theirs = first[term], second[term]
-        common += mine if mine < theirs else theirs
+        weight, other = first[term], second[term]
+        common += weight if weight < other else other
         if term not in first_names and term not in second_names:
             facts += 1
     return (2 * common / total if total else 0.0), len(shared), facts
