@@ -62,6 +62,9 @@ class StreamCounter:
             TextColumn("{task.fields[read]:,} read, {task.completed:,} " + done), _Rate(),
             TimeElapsedColumn(),
             console=Console(stderr=True), transient=True, disable=not enabled,
+            # rich measures a rate over its samples of the last ``speed_estimate_period`` seconds,
+            # and a sample is a batch added: 20 s or more each, at 2,000 a batch in a large index
+            speed_estimate_period=600,
         )  # fmt: skip
         self.enabled = enabled
         self._task = self._progress.add_task(description, total=None, read=0)
