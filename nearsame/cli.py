@@ -417,15 +417,25 @@ def index_add(
 def _add_batch(
     store: Index, batch: list[Document], added: int, problems: int, warn: Callable[[str], None]
 ) -> tuple[int, int]:
-    try:
-        return added + len(store.add(batch)), problems
-    except IdConflictError:
-        for document in batch:
-            try:
-                added += len(store.add([document]))
-            except IdConflictError as error:
-                warn(f"skipped {document.path or document.id}: {error}")
-                problems += 1
+    """Add ``batch``; a document whose id is indexed with another text is skipped with a warning.
+
+    The batch is added again without it, up to three times (analysing it again each time: a few
+    seconds for 2,000 documents); past that, one document a transaction (a minute or so)."""
+    for _ in range(3):
+        try:
+            return added + len(store.add(batch)), problems
+        except IdConflictError as error:
+            for document in batch:
+                if document.id == error.doc_id:
+                    warn(f"skipped {document.path or document.id}: {error}")
+                    problems += 1
+            batch = [document for document in batch if document.id != error.doc_id]
+    for document in batch:
+        try:
+            added += len(store.add([document]))
+        except IdConflictError as error:
+            warn(f"skipped {document.path or document.id}: {error}")
+            problems += 1
     return added, problems
 
 

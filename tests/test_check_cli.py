@@ -85,6 +85,19 @@ def test_index_add_in_batches_adds_every_document_but_one_whose_id_holds_another
     db.close()
 
 
+def test_index_add_skips_every_conflicting_id_of_a_batch_however_many(
+    index: str, cli: Runner
+) -> None:
+    conflicts = [{"id": f"d{n}", "text": article(n + 60)} for n in range(5)]  # all indexed
+    fresh = [{"id": f"f{n}", "text": article(n + 70)} for n in range(2)]
+    feed = jsonl(fresh[0], *conflicts, fresh[1])
+    result = cli("index", "add", "-", "--index", index, stdin=feed)
+    assert result.returncode == 2
+    for line in range(2, 7):
+        assert f"skipped <stdin>:{line}: document id 'd{line - 2}'" in result.stderr
+    assert "added 2 document(s)" in result.stderr and "(7 in all), 5 problem(s)" in result.stderr
+
+
 def test_check_exits_0_when_nothing_is_found_and_1_when_something_is(
     index: str, cli: Runner
 ) -> None:
