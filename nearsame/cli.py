@@ -419,23 +419,23 @@ def _add_batch(
 ) -> tuple[int, int]:
     """Add ``batch``; a document whose id is indexed with another text is skipped with a warning.
 
-    The batch is added again without it, up to three times (analysing it again each time: a few
-    seconds for 2,000 documents); past that, one document a transaction (a minute or so)."""
-    for _ in range(3):
+    After a conflict the rest of the batch is added again, up to three times in all (analysing it
+    again each time: a few seconds for 2,000 documents); past that, one document a transaction
+    (a minute or so)."""
+    pending, attempts = [batch], 3
+    while pending:
+        chunk = pending.pop()
         try:
-            return added + len(store.add(batch)), problems
+            added += len(store.add(chunk))
         except IdConflictError as error:
-            for document in batch:
+            for document in chunk:
                 if document.id == error.doc_id:
                     warn(f"skipped {document.path or document.id}: {error}")
                     problems += 1
-            batch = [document for document in batch if document.id != error.doc_id]
-    for document in batch:
-        try:
-            added += len(store.add([document]))
-        except IdConflictError as error:
-            warn(f"skipped {document.path or document.id}: {error}")
-            problems += 1
+            rest = [document for document in chunk if document.id != error.doc_id]
+            attempts -= 1
+            if rest:  # pushed in reverse, popped in order
+                pending += [rest] if attempts > 0 else [[document] for document in reversed(rest)]
     return added, problems
 
 
