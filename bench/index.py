@@ -6,8 +6,9 @@ Builds an index of ``--size`` articles (the OrangeSum articles, repeated with sm
 reach the size: copy ``k`` of an article has a few words changed), for each backend: the SQLite
 file, ``redis://`` (a ``redis-server`` this script starts on a free loopback port, in a temporary
 folder, without persistence) and ``memory://``. For each: the add rate (documents per second,
-analysis and fingerprints included, in batches of ``--batch``, 2,000 by
-default as in ``nearsame index add``), the check latency per article (median and
+analysis and fingerprints included, through ``Index.add_stream`` as ``nearsame index add``
+adds: batches of ``--batch``, 2,000 by default, the next ones analysed by ``--jobs`` - 1 other
+processes), the check latency per article (median and
 99th percentile; half the checked articles are new edits of indexed ones, half were never
 indexed), the size (the file, or Redis's ``used_memory``), how long a fresh process takes to
 answer its first check, and for SQLite and Redis ``check(doc, add=True)`` of 100 new articles
@@ -38,10 +39,11 @@ from typing import Any
 
 from datasketch import MinHashLSH
 
-from nearsame.cli import ADD_BATCH
+from nearsame.cli import JOBS
 from nearsame.document import Document
-from nearsame.index import open_index
+from nearsame.index import Index, open_index
 from nearsame.index.check import prepare
+from nearsame.index.core import ADD_BATCH
 from nearsame.params import Params
 from nearsame.sketch import minhash_of
 
@@ -118,6 +120,15 @@ def _add_all(
     return len(documents) / (time.perf_counter() - start)
 
 
+def _add_stream(index: Index, documents: Sequence[Document], batch: int, workers: int) -> float:
+    """Documents a second through `Index.add_stream`, as `nearsame index add` adds them."""
+    start, done = time.perf_counter(), 0
+    for added in index.add_stream(documents, batch=batch, workers=workers):
+        done += added.documents
+        print(f"  added {done}/{len(documents)}", file=sys.stderr, flush=True)
+    return len(documents) / (time.perf_counter() - start)
+
+
 def bench_index(
     uri: str,
     documents: Sequence[Document],
@@ -126,11 +137,12 @@ def bench_index(
     build: bool = True,
     params: Params | None = None,
     batch: int = ADD_BATCH,
+    jobs: int = JOBS,
 ) -> dict[str, Any]:
     """Build the index at ``uri`` (or, with ``build=False``, use the one there) and time adds
     and checks."""
     with open_index(uri, params=params) as index:
-        rate = _add_all(index.add, documents, batch) if build else None
+        rate = _add_stream(index, documents, batch, jobs - 1) if build else None
         index.check(checks[0])  # warm the process (imports, caches) as a long-running worker is
         times, statuses = [], {"unique": 0, "duplicate": 0, "overlap": 0}
         for query in checks:
@@ -329,7 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument(
         "--batch", type=int, default=ADD_BATCH,
-        help=f"documents a call to add (default {ADD_BATCH}, as `nearsame index add`)",
+        help=f"documents a transaction (default {ADD_BATCH}, as `nearsame index add`)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--jobs", type=int, default=JOBS,
+        help=f"processes adding, one writing (default {JOBS}, as `nearsame index add`)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     backends = args.backends.split(",")
@@ -365,7 +381,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 build = not (backend == "sqlite" and args.reuse and sqlite.exists())
                 params = None if args.content_lsh is None else Params(content_lsh=args.content_lsh)
                 results[backend] = bench_index(
-                    uri, documents, checks, build=build, params=params, batch=args.batch
+                    uri,
+                    documents,
+                    checks,
+                    build=build,
+                    params=params,
+                    batch=args.batch,
+                    jobs=args.jobs,
                 )
                 if backend != "memory":
                     results[backend]["first_check_s"] = first_check(uri, checks[1])

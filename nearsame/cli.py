@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from nearsame.engine import Params, build_report, order_documents
 from nearsame.engine import compare as engine_compare
 from nearsame.errors import NearsameError
 from nearsame.index import Decision, IdConflictError, Index, open_index
+from nearsame.index.core import ADD_BATCH
 from nearsame.loaders import FieldNames, LoadProblem, iter_documents, load_documents
 from nearsame.progress import ProgressBar, StreamCounter
 from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
@@ -31,7 +33,9 @@ from nearsame.verify import Thresholds
 __all__ = ["main"]
 
 EXIT_NOTHING, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-ADD_BATCH = 2000  # documents a transaction of `index add` (bench/RESULTS.md, "Index")
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+#: processes of `index add` by default: one writes, one analyses the next batch meanwhile
+JOBS = min(2, os.cpu_count() or 1)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -367,6 +371,11 @@ def index() -> None:
          "documents sooner.",
 )  # fmt: skip
 @click.option(
+    "--jobs", type=click.IntRange(1), default=JOBS, show_default=True, metavar="N",
+    help="Processes: beyond this one, which writes, N-1 analyse the next batches meanwhile "
+         "(only for a stream of more than one batch).",
+)  # fmt: skip
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a running count on stderr (default: on a terminal).",
@@ -377,6 +386,7 @@ def index_add(
     index_uri: str,
     content_lsh: float | None,
     batch_size: int,
+    jobs: int,
     progress: bool | None,
     **kwargs: Any,
 ) -> int:
@@ -395,48 +405,27 @@ def index_add(
         StreamCounter("indexing", "added", show) as counter,
     ):
         warn = _warner(counter)
-        batch: list[Document] = []
-        for item in _read_stream(paths, options):
-            read += 1
-            counter.update(read, added)
-            if isinstance(item, LoadProblem):
-                warn(f"skipped {item}")
+
+        def documents() -> Iterator[Document]:
+            nonlocal read, problems
+            for item in _read_stream(paths, options):
+                read += 1
+                counter.update(read, added)
+                if isinstance(item, LoadProblem):
+                    warn(f"skipped {item}")
+                    problems += 1
+                else:
+                    yield item
+
+        for batch in store.add_stream(documents(), batch=batch_size, workers=jobs - 1):
+            added += len(batch.ids)
+            for document in batch.conflicts:
+                warn(f"skipped {document.path or document.id}: {IdConflictError(document.id)}")
                 problems += 1
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
-                added, problems = _add_batch(store, batch, added, problems, warn)
-                batch = []
-        added, problems = _add_batch(store, batch, added, problems, warn)
-        counter.update(read, added)
+            counter.update(read, added)
         total = len(store)
     _warn(f"added {added} document(s) to {index_uri} ({total} in all), {problems} problem(s)")
     return EXIT_ERROR if problems else EXIT_NOTHING
-
-
-def _add_batch(
-    store: Index, batch: list[Document], added: int, problems: int, warn: Callable[[str], None]
-) -> tuple[int, int]:
-    """Add ``batch``; a document whose id is indexed with another text is skipped with a warning.
-
-    After a conflict the rest of the batch is added again, up to three times in all (analysing it
-    again each time: a few seconds for 2,000 documents); past that, one document a transaction
-    (a minute or so)."""
-    pending, attempts = [batch], 3
-    while pending:
-        chunk = pending.pop()
-        try:
-            added += len(store.add(chunk))
-        except IdConflictError as error:
-            for document in chunk:
-                if document.id == error.doc_id:
-                    warn(f"skipped {document.path or document.id}: {error}")
-                    problems += 1
-            rest = [document for document in chunk if document.id != error.doc_id]
-            attempts -= 1
-            if rest:  # pushed in reverse, popped in order
-                pending += [rest] if attempts > 0 else [[document] for document in reversed(rest)]
-    return added, problems
 
 
 @index.command("stats")
@@ -546,7 +535,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (library errors become status 2)."""
     try:
         result = cli.main(args=argv, prog_name="nearsame", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as error:
+        if isinstance(error.__cause__, KeyboardInterrupt):  # click's way of reporting Ctrl-C
+            _warn("interrupted")
+            return EXIT_INTERRUPTED
         _warn("aborted")
         return EXIT_ERROR
     except click.ClickException as error:
@@ -557,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         _warn("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_NOTHING
     return result if isinstance(result, int) else EXIT_NOTHING

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import (
+    Added,
     Decision,
     IdConflictError,
     IndexStats,
@@ -31,6 +32,7 @@ from nearsame.index.core import Index
 from nearsame.params import Params
 
 __all__ = [
+    "Added",
     "Decision",
     "IdConflictError",
     "Index",

@@ -27,6 +27,7 @@ from nearsame.verify import Kind
 __all__ = [
     "CHECK_SCHEMA",
     "ENTRY",
+    "Added",
     "Decision",
     "Entry",
     "IdConflictError",
@@ -75,6 +76,17 @@ class Entry:
     keys: Keys
     units: npt.NDArray[np.int64]
     limits: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What became of one batch of `Index.add_stream`: the ``ids`` added (in order), the
+    documents left out because their id is indexed with another text (``conflicts``), and how
+    many ``documents`` the batch held (the rest were indexed already, with the same text)."""
+
+    ids: tuple[str, ...]
+    conflicts: tuple[Document, ...]
+    documents: int
 
 
 @dataclass(frozen=True, slots=True)

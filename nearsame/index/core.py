@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from types import TracebackType
 
@@ -11,6 +11,7 @@ import numpy as np
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import (
+    Added,
     Decision,
     Entry,
     IdConflictError,
@@ -33,7 +34,10 @@ from nearsame.index.check import (
 from nearsame.params import Params
 from nearsame.verify import Thresholds
 
-__all__ = ["Index"]
+__all__ = ["ADD_BATCH", "Index", "make_entry", "prepare_document"]
+
+#: documents a batch of `Index.add_stream` and `nearsame index add` (bench/RESULTS.md, "Index")
+ADD_BATCH = 2000
 
 
 class Index:
@@ -89,11 +93,10 @@ class Index:
         Large calls add faster per document: an SQLite index writes every page a document's keys
         touch, and documents added together share pages (at 100,000 articles, adding 2,000 at a
         time is about twice as fast as 200 at a time). Each document waiting to be added holds
-        about 35 KB (a news article of 2 KB) until the call returns.
+        about 35 KB (a news article of 2 KB) until the call returns. For a long stream,
+        `add_stream` also prepares the next batch on another core while this one is written.
         """
-        # what is stored of each, made at once: a batch of thousands then holds a few tens of
-        # kilobytes a document, not its whole analysis
-        entries = [self._entry(self._prepare(document)) for document in documents]
+        entries = [make_entry(document, self.params) for document in documents]
         ids = [entry.document.id for entry in entries]
         if len(set(ids)) != len(ids):
             raise IndexStoreError("the documents to add have repeated ids")
@@ -101,6 +104,50 @@ class Index:
             new = [entry for entry in entries if self._is_new(entry.document)]
             self._store.insert(new)
         return [entry.document.id for entry in new]
+
+    def add_stream(
+        self, documents: Iterable[Document], *, batch: int = ADD_BATCH, workers: int = 1
+    ) -> Iterator[Added]:
+        """Add a stream of documents ``batch`` at a time (each batch one atomic step), yielding
+        what became of each batch as soon as it is stored.
+
+        Unlike `add`, a document whose id is already indexed (or earlier in the stream) with
+        another text does not stop its batch: it is left out and named in `Added.conflicts`.
+        With ``workers`` (processes, started only once the stream holds more than one batch),
+        the next batches are analysed on other cores while this process writes: at 100,000
+        articles, one worker adds about half again as fast (``bench/RESULTS.md``). ``workers=0``
+        does everything in this process. Stop early by closing the iterator.
+        """
+        from nearsame.index.bulk import add_stream
+
+        return add_stream(self, documents, batch=batch, workers=workers)
+
+    def _add_entries(self, entries: Sequence[Entry]) -> Added:
+        """Store ``entries`` in one atomic step, leaving out those whose id is indexed (or
+        earlier in ``entries``) with another text."""
+        texts: dict[str, str] = {}
+        new: list[Entry] = []
+        conflicts: list[Document] = []
+        with self._store.exclusive():
+            for entry in entries:
+                document = entry.document
+                known = texts.get(document.id)
+                if known is None:
+                    stored = self._store.find(document.id)
+                    known = texts[document.id] = (
+                        document.text if stored is None else stored.document.text
+                    )
+                    if stored is None:
+                        new.append(entry)
+                        continue
+                if known != document.text:
+                    conflicts.append(document)
+            self._store.insert(new)
+        return Added(
+            ids=tuple(entry.document.id for entry in new),
+            conflicts=tuple(conflicts),
+            documents=len(entries),
+        )
 
     def check(
         self,
@@ -124,14 +171,14 @@ class Index:
                 thresholds=thresholds or params.thresholds,
                 duplicate=params.duplicate if duplicate is None else duplicate,
             )
-        prepared = self._prepare(document)
+        prepared = prepare_document(document, self.params)
         if not add:
             return self._decide(prepared, params, added=False)
         with self._store.exclusive():
             new = self._is_new(document)
             decision = self._decide(prepared, params, added=new)
             if new:
-                self._store.insert([self._entry(prepared)])
+                self._store.insert([make_entry(prepared, self.params)])
         return decision
 
     def remove(self, doc_id: str) -> bool:
@@ -155,17 +202,6 @@ class Index:
             params=self._store.read_params() or {},
         )
 
-    def _prepare(self, document: Document) -> Prepared:
-        prepared = prepare(document, self.params)
-        if prepared.analysis.language and document.language != prepared.analysis.language:
-            # record the language found: the stored text then reads as it was analysed
-            analysis = replace(
-                prepared.analysis,
-                document=replace(document, language=prepared.analysis.language),
-            )
-            prepared = replace(prepared, analysis=analysis)
-        return prepared
-
     def _is_new(self, document: Document) -> bool:
         stored = self._store.find(document.id)
         if stored is None:
@@ -173,16 +209,6 @@ class Index:
         if stored.document.text != document.text:
             raise IdConflictError(document.id)
         return False
-
-    def _entry(self, prepared: Prepared) -> Entry:
-        limits = np.asarray(bucket_limits(self.params), dtype=np.int64)[prepared.channels]
-        return Entry(
-            document=prepared.document,
-            signatures=pack_fingerprint(prepared),
-            keys=prepared.keys,
-            units=prepared.units,
-            limits=limits,
-        )
 
     def _decide(self, prepared: Prepared, params: Params, *, added: bool) -> Decision:
         document = prepared.document
@@ -213,3 +239,30 @@ class Index:
     def _documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         found = {stored.num: stored for stored in self._store.documents(nums)}
         return [found[num] for num in nums if num in found]
+
+
+def prepare_document(document: Document, params: Params) -> Prepared:
+    """`prepare` ``document``, recording the language found in it: the stored text then reads
+    as it was analysed."""
+    prepared = prepare(document, params)
+    if prepared.analysis.language and document.language != prepared.analysis.language:
+        analysis = replace(
+            prepared.analysis,
+            document=replace(document, language=prepared.analysis.language),
+        )
+        prepared = replace(prepared, analysis=analysis)
+    return prepared
+
+
+def make_entry(source: Document | Prepared, params: Params) -> Entry:
+    """What an index stores of a document: its fingerprint, band keys and their limits (a few
+    tens of kilobytes for a news article, not its whole analysis)."""
+    prepared = source if isinstance(source, Prepared) else prepare_document(source, params)
+    limits = np.asarray(bucket_limits(params), dtype=np.int64)[prepared.channels]
+    return Entry(
+        document=prepared.document,
+        signatures=pack_fingerprint(prepared),
+        keys=prepared.keys,
+        units=prepared.units,
+        limits=limits,
+    )

@@ -1,0 +1,176 @@
+"""`add_stream`: a long stream of documents added in batches, analysed in other processes meanwhile.
+
+Adding a news article to a large SQLite index costs about 11 ms at 100,000 articles, of which 4
+go to analysing it and the rest to writing its keys. The two need not wait for each other: while
+this process writes one batch, worker processes analyse the next ones into `Entry` values (what
+an index stores of a document: plain bytes and arrays, cheap to send back). The batches are
+still written in order, each in one transaction, so the index ends up as if they had been added
+one after another here.
+
+A worker is a plain child process running `serve` (not `multiprocessing`, whose children import
+the caller's main module again: a script without a ``__main__`` guard would run once more in
+each of them, and write to the index). It reads pickled batches on its standard input and
+writes their entries on its standard output, one batch at a time, so that neither side ever
+waits on a full pipe. Workers start only once the stream holds a second batch (a short stream
+never pays for them), ignore Ctrl-C (the writing process stops, and stops them), and exit when
+their input closes, also when the writing process is killed. A worker that fails is replaced by
+this process: its batch is analysed here.
+"""
+
+from __future__ import annotations
+
+import pickle
+import signal
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
+from itertools import chain, islice
+from typing import IO, TYPE_CHECKING, cast
+
+from nearsame.document import Document
+from nearsame.index.base import Added, Entry
+from nearsame.index.check import derived_params, use_derived
+from nearsame.index.core import make_entry
+from nearsame.params import Params
+
+if TYPE_CHECKING:
+    from nearsame.index.core import Index
+
+__all__ = ["add_stream", "serve"]
+
+# what a worker runs: the caller's import path first (the first message), then `serve`
+_BOOT = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from nearsame.index.bulk import serve; serve()"
+)
+
+
+def serve(source: IO[bytes] | None = None, sink: IO[bytes] | None = None) -> None:
+    """A worker: the index's parameters and derived settings come first, then each batch of
+    documents is answered with their entries, until ``source`` (standard input) closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the process that writes
+    source = source or sys.stdin.buffer
+    sink = sink or sys.stdout.buffer
+    params, derived = pickle.load(source)
+    use_derived(derived, params)
+    while True:
+        try:
+            documents = pickle.load(source)
+        except EOFError:
+            return
+        entries = [make_entry(document, params) for document in documents]
+        pickle.dump(entries, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
+
+
+class _Worker:
+    """One worker process, analysing one batch at a time; ``alive`` until it fails."""
+
+    def __init__(self, params: Params) -> None:
+        self.alive = True
+        try:
+            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [sys.executable, "-c", _BOOT],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        except (OSError, ValueError):  # no interpreter to start: this process does it all
+            self._process, self.alive = None, False
+            return
+        self._send(sys.path, (params, derived_params(params)))
+
+    def _send(self, *messages: object) -> None:
+        if self._process is None or not self.alive:
+            return
+        stdin = cast("IO[bytes]", self._process.stdin)
+        try:
+            for message in messages:
+                pickle.dump(message, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            stdin.flush()
+        except (OSError, ValueError):  # the worker is gone
+            self.alive = False
+
+    def start(self, batch: list[Document]) -> bool:
+        """Send ``batch`` to be analysed; whether the worker took it."""
+        self._send(batch)
+        return self.alive
+
+    def result(self) -> list[Entry] | None:
+        """The entries of the batch sent last; ``None`` if the worker failed."""
+        if self._process is None or not self.alive:
+            return None
+        try:
+            entries = pickle.load(cast("IO[bytes]", self._process.stdout))
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            self.alive = False
+            return None
+        return cast("list[Entry]", entries)
+
+    def stop(self, *, now: bool) -> None:
+        """Close its input (it exits when idle), or with ``now`` kill it; wait for it."""
+        if self._process is None:
+            return
+        if now:
+            self._process.kill()
+        with suppress(OSError):
+            cast("IO[bytes]", self._process.stdin).close()
+        try:
+            self._process.wait(timeout=None if now else 60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        cast("IO[bytes]", self._process.stdout).close()
+
+
+def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(documents)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _here(batch: Sequence[Document], params: Params) -> list[Entry]:
+    return [make_entry(document, params) for document in batch]
+
+
+def add_stream(
+    index: Index, documents: Iterable[Document], *, batch: int, workers: int
+) -> Iterator[Added]:
+    """`Index.add_stream`: ``documents`` added ``batch`` at a time; with ``workers``, each batch
+    is analysed in one of that many processes while this one writes the batch before it."""
+    if batch < 1 or workers < 0:
+        raise ValueError(f"batch must be at least 1 and workers at least 0, not {batch}, {workers}")
+    params = index.params
+    batches = _batches(documents, batch)
+    first = next(batches, None)
+    second = next(batches, None)
+    rest: Iterator[list[Document]] = chain([] if second is None else [second], batches)
+    if first is None:
+        return
+    if second is None or workers == 0:
+        for one in chain([first], rest):
+            yield index._add_entries(_here(one, params))
+        return
+    pool = [_Worker(params) for _ in range(workers)]
+    finished = False
+    try:
+        # (batch, the worker analysing it, or None for this process), oldest first
+        pending: deque[tuple[list[Document], _Worker | None]] = deque()
+        for idle in pool:  # the workers take the next batches while this process does the first
+            each = next(rest, None)
+            if each is None:
+                break
+            pending.append((each, idle if idle.start(each) else None))
+        yield index._add_entries(_here(first, params))
+        while pending:
+            each, worker = pending.popleft()
+            entries = None if worker is None else worker.result()
+            following = next(rest, None)  # handed to the same worker before this batch is written
+            if following is not None:
+                taken = worker is not None and worker.alive and worker.start(following)
+                pending.append((following, worker if taken else None))
+            yield index._add_entries(_here(each, params) if entries is None else entries)
+        finished = True
+    finally:
+        for worker in pool:
+            worker.stop(now=not finished)

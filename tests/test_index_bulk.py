@@ -1,0 +1,169 @@
+"""`Index.add_stream`: batches analysed by real worker processes while this one writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from index_docs import article, doc
+
+import nearsame.index.bulk as bulk
+from nearsame.document import Document
+from nearsame.index import open_index
+
+ROOT = Path(__file__).parent.parent
+
+
+def stream(count: int, start: int = 0) -> list[Document]:
+    return [doc(f"d{n}", article(n, sentences=4)) for n in range(start, start + count)]
+
+
+def contents(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Every stored document and posting row, in order."""
+    with sqlite3.connect(path) as db:
+        documents = db.execute("SELECT * FROM documents ORDER BY num").fetchall()
+        postings = db.execute("SELECT * FROM postings ORDER BY key").fetchall()
+    db.close()
+    return documents, postings
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_store_exactly_what_this_process_alone_stores(tmp_path: Path, workers: int) -> None:
+    documents = stream(23)
+    results = {}
+    for name, count in (("alone", 0), ("workers", workers)):
+        with open_index(tmp_path / f"{name}.db") as index:
+            results[name] = list(index.add_stream(documents, batch=4, workers=count))
+    assert results["alone"] == results["workers"]
+    assert [len(added.ids) for added in results["workers"]] == [4, 4, 4, 4, 4, 3]
+    assert [i for added in results["workers"] for i in added.ids] == [d.id for d in documents]
+    assert contents(tmp_path / "alone.db") == contents(tmp_path / "workers.db")
+
+
+def test_a_conflicting_id_is_left_out_of_its_batch_and_named(tmp_path: Path) -> None:
+    with open_index(tmp_path / "index.db") as index:
+        index.add(stream(2))
+        documents = [
+            *stream(3, start=10),
+            doc("d1", article(99)),  # indexed with another text
+            doc("d10", article(10, sentences=4)),  # earlier in the stream, same text: skipped
+            doc("d11", article(98)),  # earlier in the stream with another text
+            *stream(2, start=20),
+        ]
+        added = list(index.add_stream(documents, batch=3, workers=1))
+        assert [i for a in added for i in a.ids] == ["d10", "d11", "d12", "d20", "d21"]
+        assert [d.id for a in added for d in a.conflicts] == ["d1", "d11"]
+        assert sum(a.documents for a in added) == len(documents)
+        assert index.get("d1") == stream(2)[1]
+        assert index.get("d11") == stream(3, start=10)[1]
+
+
+def test_a_worker_that_dies_is_replaced_by_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = stream(10)
+    with open_index(tmp_path / "alone.db") as index:
+        list(index.add_stream(documents, batch=3, workers=0))
+    # a real worker process that exits at once, as one killed would
+    monkeypatch.setattr(bulk, "_BOOT", "import sys; sys.exit(3)")
+    with open_index(tmp_path / "lost.db") as index:
+        added = list(index.add_stream(documents, batch=3, workers=1))
+    assert [i for a in added for i in a.ids] == [d.id for d in documents]
+    assert contents(tmp_path / "alone.db") == contents(tmp_path / "lost.db")
+
+
+def test_no_interpreter_to_start_means_this_process_does_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    with open_index(tmp_path / "index.db") as index:
+        added = list(index.add_stream(stream(7), batch=2, workers=1))
+        assert sum(len(a.ids) for a in added) == 7 and len(index) == 7
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """Workers never import the caller's main module (as ``multiprocessing`` children do)."""
+    script = tmp_path / "load.py"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in stream(9)),
+        encoding="utf-8",
+    )
+    script.write_text(
+        "import json, sys\n"
+        "from nearsame.document import Document\n"
+        "from nearsame.index import open_index\n"
+        f"lines = open({str(feed)!r}, encoding='utf-8').read().splitlines()\n"
+        "docs = [Document(**json.loads(line)) for line in lines]\n"
+        f"with open_index({str(tmp_path / 'index.db')!r}) as index:\n"
+        "    for added in index.add_stream(docs, batch=2, workers=1):\n"
+        "        print('batch', len(added.ids), flush=True)\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT,
+        check=False, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:-1] == ["batch 2"] * 4 + ["batch 1"]
+    with open_index(tmp_path / "index.db") as index:
+        assert len(index) == 9
+
+
+def test_ctrl_c_during_index_add_stops_every_process_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from nearsame.cli import entry_point; entry_point()",
+         "index", "add", "-", "--index", str(path), "--batch", "5", "--jobs", "2"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        start_new_session=True,
+    )  # fmt: skip
+    assert process.stdin is not None
+    # three batches, then the stream waits for more: the first is written, a worker has the next
+    for document in stream(15):
+        process.stdin.write(
+            (json.dumps({"id": document.id, "text": document.text}) + "\n").encode()
+        )
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_stored(path)) < 5:
+        time.sleep(0.1)
+    assert len(_stored(path)) >= 5, "the first batch was written"
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err.decode()
+    assert b"interrupted" in err and b"Traceback" not in err
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _group_alive(process.pid):
+        time.sleep(0.1)
+    assert not _group_alive(process.pid), "a worker outlived the command"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+
+
+def _stored(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    try:
+        with sqlite3.connect(path, timeout=5) as db:
+            ids = [row[0] for row in db.execute("SELECT id FROM documents")]
+        db.close()
+    except sqlite3.Error:
+        return []
+    return ids
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
