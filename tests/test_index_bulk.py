@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
+from conftest import RedisServer
 from index_docs import article, doc
 
 import nearsame.index.bulk as bulk
@@ -45,6 +47,20 @@ def test_workers_store_exactly_what_this_process_alone_stores(tmp_path: Path, wo
     assert [len(added.ids) for added in results["workers"]] == [4, 4, 4, 4, 4, 3]
     assert [i for added in results["workers"] for i in added.ids] == [d.id for d in documents]
     assert contents(tmp_path / "alone.db") == contents(tmp_path / "workers.db")
+
+
+def test_workers_fill_a_redis_index_as_this_process_alone_does(redis_server: RedisServer) -> None:
+    documents = stream(11)
+    for prefix, count in (("alone", 0), ("workers", 1)):
+        with open_index(redis_server.uri(prefix)) as index:
+            added = list(index.add_stream(documents, batch=3, workers=count))
+            assert [i for a in added for i in a.ids] == [d.id for d in documents]
+    client = redis.Redis(port=redis_server.port)
+    stored = {}
+    for prefix in ("alone", "workers"):
+        keys = sorted(client.scan_iter(f"{prefix}:*"))
+        stored[prefix] = {key.split(b":", 1)[1]: client.dump(key) for key in keys}
+    assert stored["alone"] == stored["workers"] and len(stored["alone"]) > 100
 
 
 def test_a_conflicting_id_is_left_out_of_its_batch_and_named(tmp_path: Path) -> None:
@@ -147,6 +163,38 @@ def test_ctrl_c_during_index_add_stops_every_process_quietly(tmp_path: Path) -> 
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     db.close()
+
+
+def test_killing_index_add_leaves_a_sound_index_and_no_worker_behind(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from nearsame.cli import entry_point; entry_point()",
+         "index", "add", "-", "--index", str(path), "--batch", "5", "--jobs", "3"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        start_new_session=True,
+    )  # fmt: skip
+    assert process.stdin is not None
+    for document in stream(40):
+        line = json.dumps({"id": document.id, "text": document.text}) + "\n"
+        process.stdin.write(line.encode())
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(_stored(path)) < 10:
+        time.sleep(0.05)
+    process.kill()  # SIGKILL: no clean-up of any kind in the writing process
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _group_alive(process.pid):
+        time.sleep(0.1)
+    assert not _group_alive(process.pid), "a worker outlived the killed command"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+    with open_index(path) as index:
+        stored = _stored(path)
+        assert len(stored) >= 10 and len(stored) % 5 == 0, "whole batches only"
+        texts = {d.id: d.text for d in stream(40)}
+        assert all(getattr(index.get(i), "text", None) == texts[i] for i in stored)
 
 
 def _stored(path: Path) -> list[str]:
