@@ -219,6 +219,24 @@ def test_the_readme_ingestion_example_runs(
         assert "afp-2025-0117" in index
 
 
+def test_the_readme_bulk_loading_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Ingestion", 1)[1]
+    code = section.split("```python\n")[2].split("```", 1)[0]
+    assert "add_stream" in code
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "archive").mkdir()
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        (tmp_path / "archive" / seed.name).write_bytes(seed.read_bytes())
+    (tmp_path / "archive" / "broken.txt").write_bytes(b"\xff\xfe\x00binary")
+    exec(code, {})
+    assert capsys.readouterr().out == "2 added; [] taken by other texts\n"
+    with open_index("news.db") as index:
+        assert len(index) == 2
+
+
 def test_stored_sentences_align_as_the_analysis_of_the_text() -> None:
     from nearsame.align import UnitMatch, align_pair
     from nearsame.analyze import analyze
