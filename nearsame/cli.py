@@ -373,7 +373,8 @@ def index() -> None:
 @click.option(
     "--jobs", type=click.IntRange(1), default=JOBS, show_default=True, metavar="N",
     help="Processes: beyond this one, which writes, N-1 analyse the next batches meanwhile "
-         "(only for a stream of more than one batch).",
+         "(only for a stream of more than one batch). A batch is then written once the next "
+         "N-1 are read: for a producer that trickles, 1 writes each batch as soon as it is read.",
 )  # fmt: skip
 @click.option(
     "--progress/--no-progress",

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,28 @@ def test_workers_fill_a_redis_index_as_this_process_alone_does(redis_server: Red
         keys = sorted(client.scan_iter(f"{prefix}:*"))
         stored[prefix] = {key.split(b":", 1)[1]: client.dump(key) for key in keys}
     assert stored["alone"] == stored["workers"] and len(stored["alone"]) > 100
+
+
+def test_without_workers_each_batch_is_written_before_the_next_is_read(tmp_path: Path) -> None:
+    seen_when_asked: list[int] = []
+    with open_index(tmp_path / "index.db") as index:
+
+        def trickle() -> Iterator[Document]:
+            for n, document in enumerate(stream(7)):
+                if n % 3 == 0:
+                    seen_when_asked.append(len(index))
+                yield document
+
+        assert sum(len(a.ids) for a in index.add_stream(trickle(), batch=3, workers=0)) == 7
+    assert seen_when_asked == [0, 3, 6]
+
+
+def test_add_stream_refuses_bad_settings_at_once(tmp_path: Path) -> None:
+    with open_index(tmp_path / "index.db") as index:
+        with pytest.raises(ValueError, match="batch must be at least 1"):
+            index.add_stream(stream(2), batch=0)
+        with pytest.raises(ValueError, match="workers at least 0"):
+            index.add_stream(stream(2), workers=-1)
 
 
 def test_a_conflicting_id_is_left_out_of_its_batch_and_named(tmp_path: Path) -> None:

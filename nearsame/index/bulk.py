@@ -138,19 +138,18 @@ def add_stream(
 ) -> Iterator[Added]:
     """`Index.add_stream`: ``documents`` added ``batch`` at a time; with ``workers``, each batch
     is analysed in one of that many processes while this one writes the batch before it."""
-    if batch < 1 or workers < 0:
-        raise ValueError(f"batch must be at least 1 and workers at least 0, not {batch}, {workers}")
     params = index.params
     batches = _batches(documents, batch)
-    first = next(batches, None)
-    second = next(batches, None)
-    rest: Iterator[list[Document]] = chain([] if second is None else [second], batches)
-    if first is None:
-        return
-    if second is None or workers == 0:
-        for one in chain([first], rest):
+    if workers == 0:  # each batch written as soon as it is read
+        for one in batches:
             yield index._add_entries(_here(one, params))
         return
+    first, second = next(batches, None), next(batches, None)
+    if first is None or second is None:  # one batch at most: no worker worth starting
+        if first is not None:
+            yield index._add_entries(_here(first, params))
+        return
+    rest: Iterator[list[Document]] = chain([second], batches)
     pool = [_Worker(params) for _ in range(workers)]
     finished = False
     try:

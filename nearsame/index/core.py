@@ -116,9 +116,15 @@ class Index:
         With ``workers`` (processes, started only once the stream holds more than one batch),
         the next batches are analysed on other cores while this process writes: one worker adds
         about 40% faster at 100,000 articles, and builds a 20,000-article index about 1.5 times
-        as fast (``bench/RESULTS.md``). ``workers=0``
-        does everything in this process. Stop early by closing the iterator.
+        as fast (``bench/RESULTS.md``). For that, a batch is written once the next ``workers``
+        batches have been read: for a stream that trickles in, ``workers=0`` writes each batch as
+        soon as it is read (and does everything in this process). Stop early by closing the
+        iterator.
         """
+        if batch < 1 or workers < 0:
+            raise ValueError(
+                f"batch must be at least 1 and workers at least 0, not {batch}, {workers}"
+            )
         from nearsame.index.bulk import add_stream
 
         return add_stream(self, documents, batch=batch, workers=workers)
