@@ -34,8 +34,17 @@ __all__ = ["main"]
 
 EXIT_NOTHING, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity, where the system says)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 #: processes of `index add` by default: one writes, one analyses the next batch meanwhile
-JOBS = min(2, os.cpu_count() or 1)
+JOBS = min(2, _cores())
 F = TypeVar("F", bound=Callable[..., Any])
 
 

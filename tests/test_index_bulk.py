@@ -10,7 +10,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 import redis
@@ -76,6 +78,29 @@ def test_without_workers_each_batch_is_written_before_the_next_is_read(tmp_path:
 
         assert sum(len(a.ids) for a in index.add_stream(trickle(), batch=3, workers=0)) == 7
     assert seen_when_asked == [0, 3, 6]
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2])
+def test_a_source_that_fails_loses_none_of_the_documents_read_before(
+    tmp_path: Path, workers: int
+) -> None:
+    def failing() -> Iterator[Document]:
+        yield from stream(10)
+        raise OSError("the feed went away")
+
+    with open_index(tmp_path / "index.db") as index:
+        added: list[str] = []
+        with pytest.raises(OSError, match="the feed went away"):
+            for batch in index.add_stream(failing(), batch=3, workers=workers):
+                added += batch.ids
+        assert added == [d.id for d in stream(10)] and len(index) == 10
+
+
+def test_documents_that_cannot_be_sent_to_a_worker_are_analysed_here(tmp_path: Path) -> None:
+    odd = [replace(d, metadata=MappingProxyType({"desk": "world"})) for d in stream(7)]
+    with open_index(tmp_path / "index.db") as index:
+        added = list(index.add_stream(odd, batch=2, workers=1))
+        assert sum(len(a.ids) for a in added) == 7 and len(index) == 7
 
 
 def test_add_stream_refuses_bad_settings_at_once(tmp_path: Path) -> None:

@@ -81,8 +81,9 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class Added:
     """What became of one batch of `Index.add_stream`: the ``ids`` added (in order), the
-    documents left out because their id is indexed with another text (``conflicts``), and how
-    many ``documents`` the batch held (the rest were indexed already, with the same text)."""
+    documents left out because their id is indexed, or earlier in the batch, with another text
+    (``conflicts``), and how many ``documents`` the batch held (the rest were there already,
+    with the same text)."""
 
     ids: tuple[str, ...]
     conflicts: tuple[Document, ...]

@@ -26,7 +26,6 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
-from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, cast
 
 from nearsame.document import Document
@@ -70,31 +69,39 @@ class _Worker:
 
     def __init__(self, params: Params) -> None:
         self.alive = True
+        self._process: subprocess.Popen[bytes] | None = None
+        if getattr(sys, "frozen", False):  # a bundled app: its executable is not a Python
+            self.alive = False
+            return
         try:
-            self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            self._process = subprocess.Popen(
                 [sys.executable, "-c", _BOOT],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         except (OSError, ValueError):  # no interpreter to start: this process does it all
-            self._process, self.alive = None, False
+            self.alive = False
             return
         self._send(sys.path, (params, derived_params(params)))
 
-    def _send(self, *messages: object) -> None:
+    def _send(self, *messages: object) -> bool:
+        """Send ``messages``; whether they went (a worker that is gone is no longer ``alive``)."""
         if self._process is None or not self.alive:
-            return
+            return False
+        try:
+            data = b"".join(pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL) for m in messages)
+        except Exception:  # whatever cannot be pickled is analysed here instead
+            return False
         stdin = cast("IO[bytes]", self._process.stdin)
         try:
-            for message in messages:
-                pickle.dump(message, stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            stdin.write(data)
             stdin.flush()
-        except (OSError, ValueError):  # the worker is gone
+        except (OSError, ValueError):
             self.alive = False
+        return self.alive
 
     def start(self, batch: list[Document]) -> bool:
         """Send ``batch`` to be analysed; whether the worker took it."""
-        self._send(batch)
-        return self.alive
+        return self._send(batch)
 
     def result(self) -> list[Entry] | None:
         """The entries of the batch sent last; ``None`` if the worker failed."""
@@ -102,7 +109,7 @@ class _Worker:
             return None
         try:
             entries = pickle.load(cast("IO[bytes]", self._process.stdout))
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        except Exception:  # a worker that died, or wrote anything else
             self.alive = False
             return None
         return cast("list[Entry]", entries)
@@ -124,8 +131,20 @@ class _Worker:
 
 
 def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    iterator = iter(documents)
-    while batch := list(islice(iterator, size)):
+    """``documents`` in lists of ``size``; if reading them fails, what was read comes first, and
+    the error at the next request."""
+    batch: list[Document] = []
+    try:
+        for document in documents:
+            batch.append(document)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    except Exception:
+        if batch:
+            yield batch
+        raise
+    if batch:
         yield batch
 
 
@@ -137,26 +156,31 @@ def add_stream(
     index: Index, documents: Iterable[Document], *, batch: int, workers: int
 ) -> Iterator[Added]:
     """`Index.add_stream`: ``documents`` added ``batch`` at a time; with ``workers``, each batch
-    is analysed in one of that many processes while this one writes the batch before it."""
+    is analysed in one of that many processes while this one writes the batch before it. If
+    reading ``documents`` fails, every batch read until then is added before the error is raised.
+    """
     params = index.params
     batches = _batches(documents, batch)
     if workers == 0:  # each batch written as soon as it is read
         for one in batches:
             yield index._add_entries(_here(one, params))
         return
-    first, second = next(batches, None), next(batches, None)
+    ahead = _ReadAhead(batches)
+    first, second = ahead.next(), ahead.next()
     if first is None or second is None:  # one batch at most: no worker worth starting
         if first is not None:
             yield index._add_entries(_here(first, params))
+        ahead.raise_failure()
         return
-    rest: Iterator[list[Document]] = chain([second], batches)
-    pool = [_Worker(params) for _ in range(workers)]
+    pool: list[_Worker] = []
     finished = False
     try:
+        for _ in range(workers):
+            pool.append(_Worker(params))
         # (batch, the worker analysing it, or None for this process), oldest first
         pending: deque[tuple[list[Document], _Worker | None]] = deque()
         for idle in pool:  # the workers take the next batches while this process does the first
-            each = next(rest, None)
+            each = ahead.next() if pending else second
             if each is None:
                 break
             pending.append((each, idle if idle.start(each) else None))
@@ -164,12 +188,35 @@ def add_stream(
         while pending:
             each, worker = pending.popleft()
             entries = None if worker is None else worker.result()
-            following = next(rest, None)  # handed to the same worker before this batch is written
+            following = ahead.next()  # handed to the same worker before this batch is written
             if following is not None:
-                taken = worker is not None and worker.alive and worker.start(following)
+                taken = worker is not None and worker.start(following)
                 pending.append((following, worker if taken else None))
             yield index._add_entries(_here(each, params) if entries is None else entries)
         finished = True
     finally:
         for worker in pool:
             worker.stop(now=not finished)
+    ahead.raise_failure()
+
+
+class _ReadAhead:
+    """The next batch, or ``None`` at the end or once reading failed: the failure is raised by
+    `raise_failure`, after the batches read before it are added."""
+
+    def __init__(self, batches: Iterator[list[Document]]) -> None:
+        self._batches = batches
+        self._failure: Exception | None = None
+
+    def next(self) -> list[Document] | None:
+        if self._failure is not None:
+            return None
+        try:
+            return next(self._batches, None)
+        except Exception as error:  # raised again once the rest is added
+            self._failure = error
+            return None
+
+    def raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
