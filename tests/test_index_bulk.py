@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -183,66 +183,60 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
 
 def test_ctrl_c_during_index_add_stops_every_process_quietly(tmp_path: Path) -> None:
     path = tmp_path / "index.db"
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from nearsame.cli import entry_point; entry_point()",
-         "index", "add", "-", "--index", str(path), "--batch", "5", "--jobs", "2"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
-        start_new_session=True,
-    )  # fmt: skip
-    assert process.stdin is not None
     # three batches, then the stream waits for more: the first is written, a worker has the next
-    for document in stream(15):
-        process.stdin.write(
-            (json.dumps({"id": document.id, "text": document.text}) + "\n").encode()
-        )
-    process.stdin.flush()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(_stored(path)) < 5:
-        time.sleep(0.1)
-    assert len(_stored(path)) >= 5, "the first batch was written"
+    process = index_add(path, stream(15), jobs=2)
+    assert wait_until(lambda: len(_stored(path)) >= 5), "the first batch was written"
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err.decode()
     assert b"interrupted" in err and b"Traceback" not in err
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and _group_alive(process.pid):
-        time.sleep(0.1)
-    assert not _group_alive(process.pid), "a worker outlived the command"
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    db.close()
+    assert wait_until(lambda: not _group_alive(process.pid)), "a worker outlived the command"
+    assert_sound(path)
 
 
 def test_killing_index_add_leaves_a_sound_index_and_no_worker_behind(tmp_path: Path) -> None:
     path = tmp_path / "index.db"
+    process = index_add(path, stream(40), jobs=3)
+    assert wait_until(lambda: len(_stored(path)) >= 10)
+    process.kill()  # SIGKILL: no clean-up of any kind in the writing process
+    process.communicate(timeout=60)
+    assert wait_until(lambda: not _group_alive(process.pid)), "a worker outlived the command"
+    assert_sound(path)
+    stored = _stored(path)
+    assert len(stored) >= 10 and len(stored) % 5 == 0, "whole batches only"
+    texts = {d.id: d.text for d in stream(40)}
+    with open_index(path) as index:
+        assert all(getattr(index.get(i), "text", None) == texts[i] for i in stored)
+
+
+def index_add(path: Path, documents: list[Document], *, jobs: int) -> subprocess.Popen[bytes]:
+    """The real command, in a process group of its own, fed ``documents`` (batches of 5); its
+    standard input stays open, as a producer's would."""
     process = subprocess.Popen(
         [sys.executable, "-c", "from nearsame.cli import entry_point; entry_point()",
-         "index", "add", "-", "--index", str(path), "--batch", "5", "--jobs", "3"],
+         "index", "add", "-", "--index", str(path), "--batch", "5", "--jobs", str(jobs)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
         start_new_session=True,
     )  # fmt: skip
     assert process.stdin is not None
-    for document in stream(40):
+    for document in documents:
         line = json.dumps({"id": document.id, "text": document.text}) + "\n"
         process.stdin.write(line.encode())
     process.stdin.flush()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(_stored(path)) < 10:
+    return process
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
         time.sleep(0.05)
-    process.kill()  # SIGKILL: no clean-up of any kind in the writing process
-    process.communicate(timeout=60)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and _group_alive(process.pid):
-        time.sleep(0.1)
-    assert not _group_alive(process.pid), "a worker outlived the killed command"
+    return condition()
+
+
+def assert_sound(path: Path) -> None:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     db.close()
-    with open_index(path) as index:
-        stored = _stored(path)
-        assert len(stored) >= 10 and len(stored) % 5 == 0, "whole batches only"
-        texts = {d.id: d.text for d in stream(40)}
-        assert all(getattr(index.get(i), "text", None) == texts[i] for i in stored)
 
 
 def _stored(path: Path) -> list[str]:
