@@ -59,8 +59,7 @@ def serve(source: IO[bytes] | None = None, sink: IO[bytes] | None = None) -> Non
             documents = pickle.load(source)
         except EOFError:
             return
-        entries = [make_entry(document, params) for document in documents]
-        pickle.dump(entries, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(_entries(documents, params), sink, protocol=pickle.HIGHEST_PROTOCOL)
         sink.flush()
 
 
@@ -148,7 +147,7 @@ def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document
         yield batch
 
 
-def _here(batch: Sequence[Document], params: Params) -> list[Entry]:
+def _entries(batch: Sequence[Document], params: Params) -> list[Entry]:
     return [make_entry(document, params) for document in batch]
 
 
@@ -163,13 +162,13 @@ def add_stream(
     batches = _batches(documents, batch)
     if workers == 0:  # each batch written as soon as it is read
         for one in batches:
-            yield index._add_entries(_here(one, params))
+            yield index._add_entries(_entries(one, params))
         return
     ahead = _ReadAhead(batches)
     first, second = ahead.next(), ahead.next()
     if first is None or second is None:  # one batch at most: no worker worth starting
         if first is not None:
-            yield index._add_entries(_here(first, params))
+            yield index._add_entries(_entries(first, params))
         ahead.raise_failure()
         return
     pool: list[_Worker] = []
@@ -184,7 +183,7 @@ def add_stream(
             if each is None:
                 break
             pending.append((each, idle if idle.start(each) else None))
-        yield index._add_entries(_here(first, params))
+        yield index._add_entries(_entries(first, params))
         while pending:
             each, worker = pending.popleft()
             entries = None if worker is None else worker.result()
@@ -192,7 +191,7 @@ def add_stream(
             if following is not None:
                 taken = worker is not None and worker.start(following)
                 pending.append((following, worker if taken else None))
-            yield index._add_entries(_here(each, params) if entries is None else entries)
+            yield index._add_entries(_entries(each, params) if entries is None else entries)
         finished = True
     finally:
         for worker in pool:

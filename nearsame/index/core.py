@@ -101,7 +101,9 @@ class Index:
         if len(set(ids)) != len(ids):
             raise IndexStoreError("the documents to add have repeated ids")
         with self._store.exclusive():
-            new = [entry for entry in entries if self._is_new(entry.document)]
+            new, conflicts = self._sort_out(entries)
+            if conflicts:
+                raise IdConflictError(conflicts[0].id)
             self._store.insert(new)
         return [entry.document.id for entry in new]
 
@@ -132,21 +134,8 @@ class Index:
     def _add_entries(self, entries: Sequence[Entry]) -> Added:
         """Store ``entries`` in one atomic step, leaving out those whose id is indexed (or
         earlier in ``entries``) with another text."""
-        texts: dict[str, str] = {}
-        new: list[Entry] = []
-        conflicts: list[Document] = []
         with self._store.exclusive():
-            for entry in entries:
-                document = entry.document
-                if document.id not in texts:
-                    stored = self._store.find(document.id)
-                    if stored is None:
-                        texts[document.id] = document.text
-                        new.append(entry)
-                        continue
-                    texts[document.id] = stored.document.text
-                if texts[document.id] != document.text:
-                    conflicts.append(document)
+            new, conflicts = self._sort_out(entries)
             self._store.insert(new)
         return Added(
             ids=tuple(entry.document.id for entry in new),
@@ -206,6 +195,25 @@ class Index:
             size_bytes=size,
             params=self._store.read_params() or {},
         )
+
+    def _sort_out(self, entries: Sequence[Entry]) -> tuple[list[Entry], list[Document]]:
+        """Within a transaction: the entries to store, and the documents whose id is indexed (or
+        earlier in ``entries``) with another text. The others are there already."""
+        texts: dict[str, str] = {}
+        new: list[Entry] = []
+        conflicts: list[Document] = []
+        for entry in entries:
+            document = entry.document
+            if document.id not in texts:
+                stored = self._store.find(document.id)
+                if stored is None:
+                    texts[document.id] = document.text
+                    new.append(entry)
+                    continue
+                texts[document.id] = stored.document.text
+            if texts[document.id] != document.text:
+                conflicts.append(document)
+        return new, conflicts
 
     def _is_new(self, document: Document) -> bool:
         stored = self._store.find(document.id)
