@@ -43,6 +43,17 @@ def _free_port() -> int:
 @pytest.fixture
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """Start ``redis-server`` (no persistence), wait for PING, kill it at teardown."""
+    yield from _redis_server(tmp_path_factory)
+
+
+@pytest.fixture
+def redis_server_6_0(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A ``redis-server`` without the commands Redis 6.2 added that nearsame uses (as Ubuntu
+    22.04 and Debian 11 ship Redis 6.0)."""
+    yield from _redis_server(tmp_path_factory, "--rename-command", "SMISMEMBER", "")
+
+
+def _redis_server(tmp_path_factory: pytest.TempPathFactory, *options: str) -> Iterator[RedisServer]:
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(binary).exists():
         if os.environ.get("CI"):
@@ -52,7 +63,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     port = _free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
+         "--dir", str(folder), *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     server = RedisServer(port, process)

@@ -118,6 +118,30 @@ def test_redis_keeps_the_parameters_and_refuses_others(redis_server: RedisServer
         assert stored["scheme"] == "affine32" and stored["sketch"]["num_perm"] == 64
 
 
+def test_a_redis_server_before_6_2_answers_as_a_newer_one(
+    redis_server: RedisServer, redis_server_6_0: RedisServer
+) -> None:
+    with (
+        redis.Redis(port=redis_server_6_0.port) as client,
+        pytest.raises(redis.ResponseError, match="unknown command"),
+    ):
+        client.smismember("s", ["a"])  # the server really lacks it
+    footer = "À VOIR AUSSI la grande enquête sur le climat et la pollution de la région."
+    indexed = [doc(f"d{n}", article(n) + " " + footer) for n in range(6)]
+    checked = [doc("x", article(100) + " " + footer), doc("y", article(2) + " " + footer)]
+    answers = []
+    for server in (redis_server, redis_server_6_0):
+        with open_index(server.uri("old"), params=Params(max_bucket=3)) as index:
+            index.add(indexed)
+            assert index.stats().crowded_keys > 0
+            answers.append([index.check(d) for d in checked])
+    assert answers[0] == answers[1]
+    assert [d.status for d in answers[1]] == ["unique", "duplicate"]
+    # the footer is found, and known as boilerplate because its keys are crowded
+    shared = [p for m in answers[1][0].matches for p in m.passages]
+    assert shared and all(p.boilerplate for p in shared)
+
+
 def test_redis_prefixes_keep_indexes_apart(redis_server: RedisServer) -> None:
     with open_index(redis_server.uri("one")) as one, open_index(redis_server.uri("two")) as two:
         one.add([doc("a", article(1))])

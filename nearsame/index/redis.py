@@ -102,6 +102,7 @@ class RedisStore(Store):
         self.location = uri
         self._lease = lease
         self._lock: Lock | None = None
+        self._smismember = True  # SMISMEMBER came with Redis 6.2; older servers get SISMEMBERs
         try:
             self._r = redis.Redis.from_url(
                 url, socket_timeout=30, socket_connect_timeout=5, health_check_interval=0
@@ -157,18 +158,34 @@ class RedisStore(Store):
         # check), and the crowded ones in the same round trip
         prefix = self._key("b", "")  # each band key's name is this prefix and the key
         with self._errors():
-            pipe = self._r.pipeline(transaction=False)
-            if wanted:
-                pipe.mget([prefix + str(key) for key in wanted])
-            if asked:
-                pipe.smismember(self._key("crowded"), asked)
-            replies = pipe.execute()
-        blobs = replies[0] if wanted else []
-        crowded = frozenset(
-            k for k, c in zip(asked, replies[-1] if asked else [], strict=True) if c
-        )
+            try:
+                blobs, members = self._lookup(prefix, wanted, asked)
+            except redis.ResponseError as error:
+                if not self._smismember or "unknown command" not in str(error).lower():
+                    raise
+                self._smismember = False  # a server before Redis 6.2: one SISMEMBER a key
+                blobs, members = self._lookup(prefix, wanted, asked)
+        crowded = frozenset(k for k, c in zip(asked, members, strict=True) if c)
         found = [(key, blob) for key, blob in zip(wanted, blobs, strict=True) if blob]
         return Postings.unpack([key for key, _ in found], [blob for _, blob in found], crowded)
+
+    def _lookup(
+        self, prefix: str, wanted: list[int], asked: list[int]
+    ) -> tuple[list[bytes | None], list[Any]]:
+        """The blobs under ``wanted`` and whether each of ``asked`` is crowded: one round trip."""
+        pipe = self._r.pipeline(transaction=False)
+        if wanted:
+            pipe.mget([prefix + str(key) for key in wanted])
+        if asked and self._smismember:
+            pipe.smismember(self._key("crowded"), asked)
+        else:
+            for key in asked:
+                pipe.sismember(self._key("crowded"), str(key))
+        replies = pipe.execute()
+        blobs = replies[0] if wanted else []
+        if asked and self._smismember:
+            return blobs, replies[-1]
+        return blobs, replies[1:] if wanted else replies
 
     def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         with self._errors():
