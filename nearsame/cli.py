@@ -427,8 +427,12 @@ def index_add(
                 else:
                     yield item
 
+        failures: set[str] = set()
         for batch in store.add_stream(documents(), batch=batch_size, workers=jobs - 1):
             added += len(batch.ids)
+            if batch.worker_failure is not None and batch.worker_failure not in failures:
+                failures.add(batch.worker_failure)  # said once: every later batch repeats it
+                warn(f"{batch.worker_failure}; its batches are analysed in this process instead")
             for document in batch.conflicts:
                 warn(f"skipped {document.path or document.id}: {IdConflictError(document.id)}")
                 problems += 1

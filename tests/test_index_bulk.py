@@ -22,6 +22,8 @@ from index_docs import article, doc
 import nearsame.index.bulk as bulk
 from nearsame.document import Document
 from nearsame.index import open_index
+from nearsame.index.base import Entry
+from nearsame.params import Params
 
 ROOT = Path(__file__).parent.parent
 
@@ -103,6 +105,26 @@ def test_documents_that_cannot_be_sent_to_a_worker_are_analysed_here(tmp_path: P
         assert sum(len(a.ids) for a in added) == 7 and len(index) == 7
 
 
+def test_a_batch_that_cannot_be_sent_does_not_lose_the_worker_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = stream(9)
+    documents[3] = replace(documents[3], metadata=MappingProxyType({"desk": "world"}))
+    here: list[list[str]] = []  # the batches this process analysed (workers run their own code)
+    entries = bulk._entries
+
+    def analysed_here(batch: list[Document], params: Params) -> list[Entry]:
+        here.append([d.id for d in batch])
+        return entries(batch, params)
+
+    monkeypatch.setattr(bulk, "_entries", analysed_here)
+    with open_index(tmp_path / "index.db") as index:
+        added = list(index.add_stream(documents, batch=2, workers=1))
+        assert len(index) == 9
+    assert here == [["d0", "d1"], ["d2", "d3"]]  # the first, and the one with d3
+    assert all(a.worker_failure is None for a in added)
+
+
 def test_add_stream_refuses_bad_settings_at_once(tmp_path: Path) -> None:
     with open_index(tmp_path / "index.db") as index:
         with pytest.raises(ValueError, match="batch must be at least 1"):
@@ -135,12 +157,30 @@ def test_a_worker_that_dies_is_replaced_by_this_process(
     documents = stream(10)
     with open_index(tmp_path / "alone.db") as index:
         list(index.add_stream(documents, batch=3, workers=0))
-    # a real worker process that exits at once, as one killed would
-    monkeypatch.setattr(bulk, "_BOOT", "import sys; sys.exit(3)")
+    # a real worker process that fails at once, as one that cannot import nearsame would
+    monkeypatch.setattr(bulk, "_BOOT", _FAILING)
     with open_index(tmp_path / "lost.db") as index:
         added = list(index.add_stream(documents, batch=3, workers=1))
     assert [i for a in added for i in a.ids] == [d.id for d in documents]
     assert contents(tmp_path / "alone.db") == contents(tmp_path / "lost.db")
+    why = "a worker process exited with status 3: ImportError: no nearsame here"
+    assert [a.worker_failure for a in added] == [None, why, why, why]
+
+
+def test_a_worker_that_fails_is_named_once_by_index_add(tmp_path: Path) -> None:
+    boot = f"import nearsame.index.bulk as b; b._BOOT = {_FAILING!r}; "
+    process = index_add(tmp_path / "index.db", stream(12), jobs=2, boot=boot)
+    _, err = process.communicate(b"", timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert err.decode().count("a worker process exited with status 3") == 1
+    assert (
+        "exited with status 3: ImportError: no nearsame here; its batches are analysed in this "
+        "process instead"
+    ) in " ".join(err.decode().split())
+    assert len(_stored(tmp_path / "index.db")) == 12
+
+
+_FAILING = "import sys; print('ImportError: no nearsame here', file=sys.stderr); sys.exit(3)"
 
 
 def test_no_interpreter_to_start_means_this_process_does_it_all(
@@ -150,6 +190,8 @@ def test_no_interpreter_to_start_means_this_process_does_it_all(
     with open_index(tmp_path / "index.db") as index:
         added = list(index.add_stream(stream(7), batch=2, workers=1))
         assert sum(len(a.ids) for a in added) == 7 and len(index) == 7
+    reasons = [str(a.worker_failure) for a in added[1:]]
+    assert all(r.startswith("cannot start a worker process (") for r in reasons)
 
 
 def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
@@ -209,11 +251,13 @@ def test_killing_index_add_leaves_a_sound_index_and_no_worker_behind(tmp_path: P
         assert all(getattr(index.get(i), "text", None) == texts[i] for i in stored)
 
 
-def index_add(path: Path, documents: list[Document], *, jobs: int) -> subprocess.Popen[bytes]:
-    """The real command, in a process group of its own, fed ``documents`` (batches of 5); its
-    standard input stays open, as a producer's would."""
+def index_add(
+    path: Path, documents: list[Document], *, jobs: int, boot: str = ""
+) -> subprocess.Popen[bytes]:
+    """The real command (after the code ``boot``), in a process group of its own, fed
+    ``documents`` (batches of 5); its standard input stays open, as a producer's would."""
     process = subprocess.Popen(
-        [sys.executable, "-c", "from nearsame.cli import entry_point; entry_point()",
+        [sys.executable, "-c", f"{boot}from nearsame.cli import entry_point; entry_point()",
          "index", "add", "-", "--index", str(path), "--batch", "5", "--jobs", str(jobs)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
         start_new_session=True,

@@ -83,11 +83,14 @@ class Added:
     """What became of one batch of `Index.add_stream`: the ``ids`` added (in order), the
     documents left out because their id is indexed, or earlier in the batch, with another text
     (``conflicts``), and how many ``documents`` the batch held (the rest were there already,
-    with the same text)."""
+    with the same text). ``worker_failure`` is set when the worker process meant to analyse the
+    batch had failed (why, for instance its last error line): the batch was then analysed in the
+    process that writes, which is slower, and stored all the same."""
 
     ids: tuple[str, ...]
     conflicts: tuple[Document, ...]
     documents: int
+    worker_failure: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ writes their entries on its standard output, one batch at a time, so that neithe
 waits on a full pipe. Workers start only once the stream holds a second batch (a short stream
 never pays for them), ignore Ctrl-C (the writing process stops, and stops them), and exit when
 their input closes, also when the writing process is killed. A worker that fails is replaced by
-this process: its batch is analysed here.
+this process: its batch is analysed here, and `Added.worker_failure` says why (the last line the
+worker wrote on its standard error, such as an import error).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
@@ -64,23 +66,43 @@ def serve(source: IO[bytes] | None = None, sink: IO[bytes] | None = None) -> Non
 
 
 class _Worker:
-    """One worker process, analysing one batch at a time; ``alive`` until it fails."""
+    """One worker process, analysing one batch at a time; ``alive`` until it fails, and then
+    ``failure`` says why."""
 
     def __init__(self, params: Params) -> None:
         self.alive = True
+        self.failure: str | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
         if getattr(sys, "frozen", False):  # a bundled app: its executable is not a Python
             self.alive = False
             return
         try:
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
             self._process = subprocess.Popen(
                 [sys.executable, "-c", _BOOT],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
             )  # fmt: skip
-        except (OSError, ValueError):  # no interpreter to start: this process does it all
+        except (OSError, ValueError) as error:  # no interpreter to start: this process does it all
             self.alive = False
+            self.failure = f"cannot start a worker process ({error})"
             return
         self._send(sys.path, (params, derived_params(params)))
+
+    def _failed(self) -> None:
+        """The worker is gone or talks nonsense: stop it, and say why in ``failure``."""
+        self.alive = False
+        if self._process is None or self.failure is not None:
+            return
+        try:
+            status = self._process.wait(timeout=1)  # a worker that died has exited, or soon will
+            how = (
+                f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
+            )
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            how = "answered with something else than what it was asked for"
+        self.failure = f"a worker process {how}{_last_line(self._log)}"
 
     def _send(self, *messages: object) -> bool:
         """Send ``messages``; whether they went (a worker that is gone is no longer ``alive``)."""
@@ -95,7 +117,7 @@ class _Worker:
             stdin.write(data)
             stdin.flush()
         except (OSError, ValueError):
-            self.alive = False
+            self._failed()
         return self.alive
 
     def start(self, batch: list[Document]) -> bool:
@@ -109,12 +131,14 @@ class _Worker:
         try:
             entries = pickle.load(cast("IO[bytes]", self._process.stdout))
         except Exception:  # a worker that died, or wrote anything else
-            self.alive = False
+            self._failed()
             return None
         return cast("list[Entry]", entries)
 
     def stop(self, *, now: bool) -> None:
         """Close its input (it exits when idle), or with ``now`` kill it; wait for it."""
+        if self._log is not None:
+            self._log.close()
         if self._process is None:
             return
         if now:
@@ -127,6 +151,19 @@ class _Worker:
             self._process.kill()
             self._process.wait()
         cast("IO[bytes]", self._process.stdout).close()
+
+
+def _last_line(log: IO[bytes] | None) -> str:
+    """``": "`` and the last line written in ``log``, if any (at most 300 characters)."""
+    if log is None:
+        return ""
+    try:
+        log.seek(0, 2)
+        log.seek(max(0, log.tell() - 4096))
+        lines = log.read().decode(errors="replace").strip().splitlines()
+    except (OSError, ValueError):
+        return ""
+    return f": {lines[-1][:300]}" if lines else ""
 
 
 def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -176,22 +213,24 @@ def add_stream(
     try:
         for _ in range(workers):
             pool.append(_Worker(params))
-        # (batch, the worker analysing it, or None for this process), oldest first
-        pending: deque[tuple[list[Document], _Worker | None]] = deque()
+        # (batch, its worker, whether the worker took it: if not, this process analyses it)
+        pending: deque[tuple[list[Document], _Worker, bool]] = deque()
         for idle in pool:  # the workers take the next batches while this process does the first
             each = ahead.next() if pending else second
             if each is None:
                 break
-            pending.append((each, idle if idle.start(each) else None))
+            pending.append((each, idle, idle.start(each)))
         yield index._add_entries(_entries(first, params))
         while pending:
-            each, worker = pending.popleft()
-            entries = None if worker is None else worker.result()
+            each, worker, taken = pending.popleft()
+            entries = worker.result() if taken else None
             following = ahead.next()  # handed to the same worker before this batch is written
             if following is not None:
-                taken = worker is not None and worker.start(following)
-                pending.append((following, worker if taken else None))
-            yield index._add_entries(_entries(each, params) if entries is None else entries)
+                pending.append((following, worker, worker.start(following)))
+            if entries is None:  # a batch that could not be sent, or a worker that failed
+                yield index._add_entries(_entries(each, params), worker_failure=worker.failure)
+            else:
+                yield index._add_entries(entries)
         finished = True
     finally:
         for worker in pool:

@@ -131,9 +131,10 @@ class Index:
 
         return add_stream(self, documents, batch=batch, workers=workers)
 
-    def _add_entries(self, entries: Sequence[Entry]) -> Added:
+    def _add_entries(self, entries: Sequence[Entry], *, worker_failure: str | None = None) -> Added:
         """Store ``entries`` in one atomic step, leaving out those whose id is indexed (or
-        earlier in ``entries``) with another text."""
+        earlier in ``entries``) with another text; ``worker_failure`` is why they were analysed
+        here rather than by a worker, if one failed."""
         with self._store.exclusive():
             new, conflicts = self._sort_out(entries)
             self._store.insert(new)
@@ -141,6 +142,7 @@ class Index:
             ids=tuple(entry.document.id for entry in new),
             conflicts=tuple(conflicts),
             documents=len(entries),
+            worker_failure=worker_failure,
         )
 
     def check(
