@@ -382,8 +382,9 @@ def index() -> None:
 @click.option(
     "--jobs", type=click.IntRange(1), default=JOBS, show_default=True, metavar="N",
     help="Processes: beyond this one, which writes, N-1 analyse the next batches meanwhile "
-         "(only for a stream of more than one batch). A batch is then written once the next "
-         "N-1 are read: for a producer that trickles, 1 writes each batch as soon as it is read.",
+         "(only for a stream of more than one batch; at most one a core). A batch is then written "
+         "once the next N-1 are read: for a producer that trickles, 1 writes each batch as soon "
+         "as it is read.",
 )  # fmt: skip
 @click.option(
     "--progress/--no-progress",
@@ -408,6 +409,9 @@ def index_add(
     options = make_input_options(**kwargs)
     added = problems = 0
     params = None if content_lsh is None else Params(content_lsh=content_lsh)
+    if jobs > _cores():  # each process holds a batch: a thousand of them would fill the memory
+        _warn(f"--jobs {jobs}: using {_cores()}, the cores this process may run on")
+        jobs = _cores()
     show = sys.stderr.isatty() if progress is None else progress
     read = 0
     with (

@@ -180,6 +180,15 @@ def test_a_worker_that_fails_is_named_once_by_index_add(tmp_path: Path) -> None:
     assert len(_stored(tmp_path / "index.db")) == 12
 
 
+def test_index_add_runs_at_most_one_process_a_core(tmp_path: Path) -> None:
+    process = index_add(tmp_path / "index.db", stream(12), jobs=1000)
+    _, err = process.communicate(b"", timeout=120)
+    assert process.returncode == 0, err.decode()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert f"--jobs 1000: using {cores}, the cores this process may run on" in err.decode()
+    assert len(_stored(tmp_path / "index.db")) == 12
+
+
 _FAILING = "import sys; print('ImportError: no nearsame here', file=sys.stderr); sys.exit(3)"
 
 
