@@ -26,7 +26,7 @@ from nearsame.errors import NearsameError
 from nearsame.index import Decision, IdConflictError, Index, open_index
 from nearsame.index.core import ADD_BATCH
 from nearsame.loaders import FieldNames, LoadProblem, iter_documents, load_documents
-from nearsame.progress import ProgressBar, StreamCounter
+from nearsame.progress import ProgressBar, ShareBar, StreamCounter
 from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
 from nearsame.verify import Thresholds
 
@@ -45,6 +45,8 @@ def _cores() -> int:
 
 #: processes of `index add` by default: one writes, one analyses the next batch meanwhile
 JOBS = min(2, _cores())
+#: from this many documents on, `index add` optimizes the SQLite index it added to
+OPTIMIZE_AT = 10_000
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -414,36 +416,82 @@ def index_add(
         jobs = _cores()
     show = sys.stderr.isatty() if progress is None else progress
     read = 0
-    with (
-        open_index(index_uri, params=params) as store,
-        StreamCounter("indexing", "added", show) as counter,
-    ):
-        warn = _warner(counter)
+    with open_index(index_uri, params=params) as store:
+        with StreamCounter("indexing", "added", show) as counter:
+            warn = _warner(counter)
 
-        def documents() -> Iterator[Document]:
-            nonlocal read, problems
-            for item in _read_stream(paths, options):
-                read += 1
-                counter.update(read, added)
-                if isinstance(item, LoadProblem):
-                    warn(f"skipped {item}")
+            def documents() -> Iterator[Document]:
+                nonlocal read, problems
+                for item in _read_stream(paths, options):
+                    read += 1
+                    counter.update(read, added)
+                    if isinstance(item, LoadProblem):
+                        warn(f"skipped {item}")
+                        problems += 1
+                    else:
+                        yield item
+
+            failures: set[str] = set()
+            for batch in store.add_stream(documents(), batch=batch_size, workers=jobs - 1):
+                added += len(batch.ids)
+                if batch.worker_failure is not None and batch.worker_failure not in failures:
+                    failures.add(batch.worker_failure)  # said once: every later batch repeats it
+                    warn(
+                        f"{batch.worker_failure}; its batches are analysed in this process instead"
+                    )
+                for document in batch.conflicts:
+                    warn(f"skipped {document.path or document.id}: {IdConflictError(document.id)}")
                     problems += 1
-                else:
-                    yield item
-
-        failures: set[str] = set()
-        for batch in store.add_stream(documents(), batch=batch_size, workers=jobs - 1):
-            added += len(batch.ids)
-            if batch.worker_failure is not None and batch.worker_failure not in failures:
-                failures.add(batch.worker_failure)  # said once: every later batch repeats it
-                warn(f"{batch.worker_failure}; its batches are analysed in this process instead")
-            for document in batch.conflicts:
-                warn(f"skipped {document.path or document.id}: {IdConflictError(document.id)}")
-                problems += 1
-            counter.update(read, added)
+                counter.update(read, added)
         total = len(store)
-    _warn(f"added {added} document(s) to {index_uri} ({total} in all), {problems} problem(s)")
+        _warn(f"added {added} document(s) to {index_uri} ({total} in all), {problems} problem(s)")
+        if added and _optimize_due(store):
+            _optimize(store, index_uri, show)
     return EXIT_ERROR if problems else EXIT_NOTHING
+
+
+@index.command("optimize")
+@index_option
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr (default: on a terminal).",
+)
+def index_optimize(index_uri: str, progress: bool | None) -> None:
+    """Make checks against an SQLite index faster: write a frozen copy of its band table beside
+    it (INDEX-frozen-N), which answers lookups without SQLite's B-tree.
+
+    Other processes go on checking and adding meanwhile. `index add` does it by itself once the
+    index holds 10,000 documents; run it now and then for an index fed by `check --add`.
+    """
+    show = sys.stderr.isatty() if progress is None else progress
+    with open_index(index_uri, create=False) as store:
+        _optimize(store, index_uri, show)
+
+
+def _optimize(store: Index, index_uri: str, show: bool) -> None:
+    stats = store.stats()
+    if stats.backend != "sqlite" or stats.location == ":memory:":
+        _warn(f"{index_uri}: nothing to optimize (only an index in a file has a frozen copy)")
+        return
+    with ShareBar("optimizing for checks", show) as bar:
+        done = store.optimize(bar)
+    frozen = store.stats().frozen
+    if done and frozen is not None:
+        _warn(f"optimized {index_uri}: checks look keys up in {frozen['file']}")
+    else:
+        _warn(f"{index_uri}: another process optimized it meanwhile")
+
+
+def _optimize_due(store: Index) -> bool:
+    """Whether `index add` should optimize the index it added to: from ``OPTIMIZE_AT``
+    documents on, when it has no frozen copy or more than a tenth were added since."""
+    stats = store.stats()
+    if stats.backend != "sqlite" or stats.location == ":memory:":
+        return False
+    if stats.documents < OPTIMIZE_AT:
+        return False
+    return stats.frozen is None or stats.frozen["added_since"] * 10 > stats.documents
 
 
 @index.command("stats")

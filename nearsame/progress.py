@@ -12,12 +12,14 @@ from rich.progress import (
     SpinnerColumn,
     Task,
     TaskID,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.text import Text
 
-__all__ = ["ProgressBar", "StreamCounter"]
+__all__ = ["ProgressBar", "ShareBar", "StreamCounter"]
 
 
 class ProgressBar:
@@ -41,6 +43,28 @@ class ProgressBar:
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(stage, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
+
+
+class ShareBar:
+    """One bar for one piece of work that reports the share done, from 0 to 1."""
+
+    def __init__(self, description: str, enabled: bool) -> None:
+        self._progress = Progress(
+            TextColumn(description), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+            TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+            disable=not enabled,
+        )  # fmt: skip
+        self._task = self._progress.add_task(description, total=1.0)
+
+    def __enter__(self) -> ShareBar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def __call__(self, share: float) -> None:
+        self._progress.update(self._task, completed=share)
 
 
 class _Rate(ProgressColumn):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -103,10 +103,14 @@ class IndexStats:
     crowded_keys: int
     size_bytes: int | None
     params: Mapping[str, Any]
+    #: the frozen copy of an optimized SQLite index (`Index.optimize`): its ``file``, the
+    #: documents ``added_since`` it was written, and whether checks use it (``in_use``)
+    frozen: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values."""
         return {
+            "frozen": None if self.frozen is None else dict(self.frozen),
             "backend": self.backend, "location": self.location, "documents": self.documents,
             "crowded_keys": self.crowded_keys, "size_bytes": self.size_bytes,
             "params": dict(self.params),
@@ -299,6 +303,15 @@ class Store(ABC):
     @abstractmethod
     def delete(self, stored: StoredDocument, keys: Keys) -> None:
         """Remove one document and its band entries (inside `exclusive`)."""
+
+    def frozen(self) -> dict[str, Any] | None:
+        """The state of what `freeze` wrote (see `IndexStats.frozen`), if anything."""
+        return None
+
+    def freeze(self, progress: Callable[[float], None] | None = None) -> bool:
+        """Write what makes lookups faster, if the backend has anything of the kind (an SQLite
+        file: a frozen copy of its band table); whether it did. ``progress`` gets the share done."""
+        return False
 
     @abstractmethod
     def count(self) -> tuple[int, int, int | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from types import TracebackType
 
@@ -186,6 +186,21 @@ class Index:
             self._store.delete(stored, unpack_keys(stored.signatures, self.params))
         return True
 
+    def optimize(self, progress: Callable[[float], None] | None = None) -> bool:
+        """Make checks faster: an SQLite index writes a frozen copy of its band table beside its
+        file (``news.db-frozen-N``), which answers lookups without SQLite's B-tree (at 100,000
+        articles, a check's lookup takes 0.9 ms instead of 3.7). Returns whether it wrote one
+        (never for Redis or ``memory://``, or if another process did meanwhile).
+
+        Other processes go on checking and adding meanwhile (the copy is written from a
+        snapshot, in about 35 s at 100,000 articles) and use the copy from their next check.
+        Documents added later are looked up in a small table beside it; once they are more than
+        a quarter of the index, checks go back to the whole table until the next `optimize`.
+        The copy is a cache: deleted or damaged, the index answers the same from its table.
+        ``progress`` gets the share done, from 0 to 1.
+        """
+        return self._store.freeze(progress)
+
     def stats(self) -> IndexStats:
         """How many documents the index holds, its size and its parameters."""
         documents, crowded, size = self._store.count()
@@ -196,6 +211,7 @@ class Index:
             crowded_keys=crowded,
             size_bytes=size,
             params=self._store.read_params() or {},
+            frozen=self._store.frozen(),
         )
 
     def _sort_out(self, entries: Sequence[Entry]) -> tuple[list[Entry], list[Document]]:

@@ -14,12 +14,16 @@ the file (`_Checkpointer`), so that a commit seldom waits for that copy.
 
 from __future__ import annotations
 
+import glob
 import json
+import os
+import secrets
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,7 @@ import numpy as np
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
 from nearsame.index.base import ENTRY, Entry, Keys, Postings, Store, StoredDocument
+from nearsame.index.frozen import Frozen, FrozenError, write_frozen
 
 __all__ = ["SQLiteStore"]
 
@@ -51,7 +56,30 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE TABLE IF NOT EXISTS postings (key INTEGER PRIMARY KEY, entries BLOB);
 CREATE INDEX IF NOT EXISTS crowded ON postings (key) WHERE entries IS NULL;
+CREATE TABLE IF NOT EXISTS recent (key INTEGER PRIMARY KEY, entries BLOB);
+CREATE TABLE IF NOT EXISTS removed (seq INTEGER PRIMARY KEY, num INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS recent_insert AFTER INSERT ON postings
+WHEN EXISTS (SELECT 1 FROM meta WHERE name = 'mirror') BEGIN
+    INSERT INTO recent (key, entries) VALUES (NEW.key, NEW.entries) ON CONFLICT (key) DO UPDATE
+    SET entries = CASE WHEN entries IS NULL OR excluded.entries IS NULL THEN NULL
+                       ELSE CAST(entries || excluded.entries AS BLOB) END;
+END;
+CREATE TRIGGER IF NOT EXISTS recent_update AFTER UPDATE OF entries ON postings
+WHEN EXISTS (SELECT 1 FROM meta WHERE name = 'mirror')
+    AND (NEW.entries IS NULL OR length(NEW.entries) > length(OLD.entries)) BEGIN
+    INSERT INTO recent (key, entries) VALUES (NEW.key, CASE WHEN NEW.entries IS NULL THEN NULL
+        ELSE substr(NEW.entries, length(OLD.entries) + 1) END) ON CONFLICT (key) DO UPDATE
+    SET entries = CASE WHEN entries IS NULL OR excluded.entries IS NULL THEN NULL
+                       ELSE CAST(entries || excluded.entries AS BLOB) END;
+END;
+CREATE TRIGGER IF NOT EXISTS recent_removed AFTER DELETE ON documents
+WHEN EXISTS (SELECT 1 FROM meta WHERE name = 'mirror') BEGIN
+    INSERT INTO removed (num) VALUES (OLD.num);
+END;
 """
+# a frozen copy is set aside once more documents than this share of those it holds were added
+# since: the table alone then answers faster than the copy and ``recent`` together
+_STALE = 0.25
 # one (key, entry) upsert: append the entry, or mark the key crowded (NULL) past its limit
 _UPSERT = """
 INSERT INTO postings (key, entries) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET entries =
@@ -74,6 +102,47 @@ def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
         while size < len(chunk):
             size *= 2
         yield chunk + chunk[:1] * (size - len(chunk))
+
+
+def _after(blob: bytes | None, upto: int) -> bytes | None:
+    """SQL ``nearsame_after(entries, upto)``: the entries of documents numbered past ``upto``
+    (entries are in the order added, so by ascending number)."""
+    if blob is None:
+        return None
+    found = np.frombuffer(blob, dtype=ENTRY)
+    return bytes(found[int(np.searchsorted(found["num"], upto, side="right")) :].tobytes())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (or may: where the system cannot say, it is assumed to)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _stale(newest: int, upto: int) -> bool:
+    """Whether a frozen copy of the documents up to ``upto`` is too far behind ``newest``."""
+    return newest - upto > _STALE * upto
 
 
 @cache
@@ -222,6 +291,7 @@ class SQLiteStore(Store):
             # about a thousand B-tree paths); the size is an upper bound, not an allocation
             self._db.execute(f"PRAGMA mmap_size={_MMAP_SIZE}")
             self._db.executescript(_SCHEMA)
+            self._db.create_function("nearsame_after", 2, _after, deterministic=True)
             if self._path is not None:
                 self._db.execute(f"PRAGMA wal_autocheckpoint={_WAL_LIMIT}")
                 page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
@@ -234,6 +304,8 @@ class SQLiteStore(Store):
         self._timeout = timeout
         self._written = 0  # rows written since the last checkpoint was asked for
         self._checkpointer: _Checkpointer | None = None  # started by the first large write
+        self._frozen: Frozen | None = None  # the frozen band table last used, kept mapped
+        self._sweep_later = False  # a frozen copy was set aside: delete its file once committed
         self._no_thread = False
 
     def _run(self, sql: str, values: Sequence[Any] = ()) -> list[Any]:
@@ -263,6 +335,9 @@ class SQLiteStore(Store):
                 self._db.rollback()
             raise
         self._run("COMMIT")
+        if self._sweep_later:
+            self._sweep_later = False
+            self._sweep(None)
         if self._written >= _CHECKPOINT_ROWS:
             self._written = 0
             self._checkpoint()
@@ -280,21 +355,126 @@ class SQLiteStore(Store):
         self._checkpointer.request()
 
     def lookup(self, keys: Keys, crowd: Keys | None = None) -> Postings:
-        wanted = np.unique(keys).tolist()
+        wanted = np.unique(keys)
+        with self._reading():
+            frozen = self._frozen_now()
+            if frozen is None:
+                found, blobs, crowded = self._table("postings", wanted.tolist())
+                postings = Postings.unpack(found, blobs, frozenset(crowded))
+            else:
+                postings = self._frozen_lookup(frozen[0], wanted, added=frozen[1])
+        if crowd is None:
+            return postings
+        asked = frozenset(np.unique(crowd).tolist())
+        return replace(postings, crowded=postings.crowded & asked)
+
+    def _table(self, table: str, wanted: list[int]) -> tuple[list[int], list[bytes], set[int]]:
+        """The keys of ``wanted`` found in ``table`` with their blobs, and those crowded."""
         found: list[int] = []
         blobs: list[bytes] = []
         crowded: set[int] = set()
         for chunk in _chunks(wanted):
-            sql = f"SELECT key, entries FROM postings WHERE key IN ({_marks(len(chunk))})"
+            sql = f"SELECT key, entries FROM {table} WHERE key IN ({_marks(len(chunk))})"
             for key, entries in self._run(sql, chunk):
                 if entries is None:
                     crowded.add(key)
                 else:
                     found.append(key)
                     blobs.append(entries)
-        if crowd is not None:
-            crowded.intersection_update(np.unique(crowd).tolist())
-        return Postings.unpack(found, blobs, frozenset(crowded))
+        return found, blobs, crowded
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One snapshot for the statements inside (the frozen file, ``recent`` and ``removed``
+        must be read as of one moment), unless a transaction is open already."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._run("BEGIN")
+        try:
+            yield
+        finally:
+            if self._db.in_transaction:
+                self._db.commit()
+
+    def _frozen_now(self) -> tuple[Frozen, bool] | None:
+        """The frozen band table to look keys up in, if there is a usable one, and whether
+        documents were added since it was written (within a read)."""
+        rows = self._run("SELECT value FROM meta WHERE name = 'frozen'")
+        name = json.loads(rows[0][0]).get("file") if rows else None
+        if name is None or self._path is None:
+            return None
+        if self._frozen is None or self._frozen.path.name != name:
+            self._frozen = None
+            try:
+                self._frozen = Frozen(self._path.with_name(name))
+            except FrozenError:
+                return None  # gone or damaged: the table holds everything
+        newest = self._newest()
+        if _stale(newest, self._frozen.upto):
+            return None
+        return self._frozen, newest > self._frozen.upto
+
+    def _newest(self) -> int:
+        """The number of the latest document added (removed or not)."""
+        return int(self._run("SELECT max(num) FROM documents")[0][0] or 0)
+
+    def _retire_stale_copy(self) -> None:
+        """Before a write: once the frozen copy is too far behind to be used (or was never
+        written), stop recording the writes for it (inside `exclusive`)."""
+        mirror = self._read_meta("mirror")
+        if mirror is None:
+            return
+        frozen = self._read_meta("frozen") or {}
+        upto = frozen["upto"] if frozen.get("file") else mirror["upto"]
+        if not _stale(self._newest(), upto):
+            return
+        self._run("DELETE FROM meta WHERE name = 'mirror'")
+        self._run("DELETE FROM recent")
+        self._run("DELETE FROM removed")
+        if frozen.get("file"):
+            retired = {**frozen, "file": None}
+            self._run("UPDATE meta SET value = ? WHERE name = 'frozen'", (json.dumps(retired),))
+        self._sweep_later = True
+
+    def frozen(self) -> dict[str, Any] | None:
+        with self._reading():
+            rows = self._run("SELECT value FROM meta WHERE name = 'frozen'")
+            state = json.loads(rows[0][0]) if rows else {}
+            if state.get("file") is None:
+                return None
+            newest = self._run("SELECT max(num) FROM documents")[0][0] or 0
+            return {
+                "file": state["file"],
+                "added_since": newest - state["upto"],
+                "in_use": self._frozen_now() is not None,
+            }
+
+    def _frozen_lookup(self, frozen: Frozen, wanted: Keys, *, added: bool) -> Postings:
+        """What the band table holds under ``wanted``, from the frozen table and what was added
+        since it was written (``recent``, if ``added``) or removed (``removed``)."""
+        found = frozen.lookup(wanted)
+        keys, entries = found.keys, found.entries
+        nums, units = entries["num"].astype(np.int64), entries["unit"].astype(np.int64)
+        crowded = set(found.crowded.tolist())
+        if added:
+            later, blobs, newly = self._table("recent", wanted.tolist())
+            recent = Postings.unpack(later, blobs, frozenset())
+            # key by key, each key's entries in the order they were added, as the table has them
+            keys = np.concatenate([keys, recent.keys])
+            order = np.argsort(keys, kind="stable")
+            keys = keys[order]
+            nums = np.concatenate([nums, recent.nums])[order]
+            units = np.concatenate([units, recent.units])[order]
+            if newly:  # crowded since: what the frozen table has under them is no more
+                crowded |= newly
+                kept = ~np.isin(keys, np.fromiter(newly, np.int64, len(newly)))
+                keys, nums, units = keys[kept], nums[kept], units[kept]
+        removed = [num for (num,) in self._run("SELECT num FROM removed")]
+        if removed:
+            kept = ~np.isin(nums, np.asarray(removed, dtype=np.int64))
+            keys, nums, units = keys[kept], nums[kept], units[kept]
+        return Postings(keys, nums, units, frozenset(crowded))
 
     def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         found = []
@@ -316,6 +496,7 @@ class SQLiteStore(Store):
         return _row_document(rows[0]) if rows else None
 
     def insert(self, entries: Sequence[Entry]) -> None:
+        self._retire_stale_copy()
         nums: list[int] = []
         for entry in entries:
             document = entry.document
@@ -371,10 +552,84 @@ class SQLiteStore(Store):
         crowded = self._run("SELECT count(*) FROM postings WHERE entries IS NULL")[0][0]
         size = None
         if self._path is not None:
-            size = sum(
-                p.stat().st_size for p in (self._path, Path(f"{self._path}-wal")) if p.exists()
-            )
+            frozen = (self._read_meta("frozen") or {}).get("file")
+            files = [self._path, Path(f"{self._path}-wal")]
+            if frozen is not None:
+                files.append(self._path.with_name(frozen))
+            size = sum(p.stat().st_size for p in files if p.exists())
         return int(documents), int(crowded), size
+
+    def freeze(self, progress: Callable[[float], None] | None = None) -> bool:
+        """Write a frozen copy of the band table beside the file (`nearsame.index.frozen`), for
+        faster lookups; ``False`` in memory, or if another process wrote one meanwhile.
+
+        The copy is written from a snapshot while other processes go on reading and writing;
+        from the first copy on, the band entries added since the latest copy are also kept in
+        ``recent`` (by triggers, in the transaction that adds them) and the documents removed
+        since in ``removed``. The new copy takes over in one short transaction, which also
+        drops what it holds from ``recent`` and ``removed``.
+        """
+        if self._path is None:
+            return False
+        with self.exclusive():  # from now on, every write is recorded for the copy to come
+            before = self._read_meta("frozen")
+            if before is None:
+                before = {"generation": 0, "file": None, "upto": 0}
+                self._run(
+                    "INSERT INTO meta (name, value) VALUES ('frozen', ?)", (json.dumps(before),)
+                )
+            mirror = self._read_meta("mirror")
+            if mirror is None:
+                mirror = {"since": secrets.token_hex(8), "upto": self._newest()}
+                self._run(
+                    "INSERT INTO meta (name, value) VALUES ('mirror', ?)", (json.dumps(mirror),)
+                )
+        generation = int(before["generation"]) + 1
+        name = f"{self._path.name}-frozen-{generation}"
+        temporary = self._path.with_name(f"{name}.{os.getpid()}.tmp")
+        try:
+            with self._reading():
+                upto = self._newest()
+                seen = self._run("SELECT max(seq) FROM removed")[0][0] or 0
+                cursor = self._db.execute("SELECT key, entries FROM postings ORDER BY key")
+                chunks = iter(lambda: cursor.fetchmany(1 << 16), [])
+                write_frozen(temporary, chunks, upto=upto, progress=progress)
+            with self.exclusive():
+                if self._read_meta("frozen") != before or self._read_meta("mirror") != mirror:
+                    return False  # another process froze the table, or set the copy aside
+                temporary.replace(self._path.with_name(name))
+                _sync_folder(self._path.parent)
+                self._run(
+                    "UPDATE recent SET entries = nearsame_after(entries, ?)"
+                    " WHERE entries IS NOT NULL", (upto,)
+                )  # fmt: skip
+                self._run("DELETE FROM recent WHERE length(entries) = 0")
+                self._run("DELETE FROM removed WHERE seq <= ?", (seen,))
+                after = {"generation": generation, "file": name, "upto": upto}
+                self._run("UPDATE meta SET value = ? WHERE name = 'frozen'", (json.dumps(after),))
+        except (OSError, sqlite3.Error) as error:
+            raise IndexStoreError(
+                f"{self.location}: cannot write its frozen copy: {error}"
+            ) from error
+        finally:
+            temporary.unlink(missing_ok=True)
+        self._sweep(name)
+        return True
+
+    def _sweep(self, current: str | None) -> None:
+        """Delete the frozen copies other than ``current`` (readers that have one open keep it),
+        and what a copy interrupted in a process that no longer runs left."""
+        if self._path is None:
+            return
+        for path in self._path.parent.glob(f"{glob.escape(self._path.name)}-frozen-*"):
+            if path.name == current:
+                continue
+            if path.suffix == ".tmp":
+                pid = path.stem.rpartition(".")[2]
+                if not pid.isdigit() or _running(int(pid)):
+                    continue
+            with suppress(OSError):
+                path.unlink()
 
     def close(self) -> None:
         try:

@@ -1,0 +1,267 @@
+"""An optimized SQLite index (`Index.optimize`): its frozen band table changes no answer, ever."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from index_docs import article, doc, edited
+
+import nearsame.index.sqlite as sqlite_store
+from nearsame.document import Document
+from nearsame.index import Decision, Index, open_index
+from nearsame.index.check import prepare
+from nearsame.params import Params
+
+ROOT = Path(__file__).parent.parent
+# a small bucket limit, so that the footer's keys crowd as boilerplate does in a large index
+PARAMS = Params(max_bucket=6)
+FOOTER = " À VOIR AUSSI la grande enquête sur le climat et la pollution de la région."
+
+
+def documents(count: int, start: int = 0) -> list[Document]:
+    """Articles, edited copies of earlier ones, and a footer on every third."""
+    found = []
+    for n in range(start, start + count):
+        text = article(n % 25, sentences=5)
+        if n >= 25:
+            text = edited(text, n)
+        found.append(doc(f"d{n}", text + (FOOTER if n % 3 == 0 else "")))
+    return found
+
+
+PROBES = [*documents(12, start=200)[::2], doc("new", article(77, sentences=4) + FOOTER)]
+
+
+def answers(index: Index) -> list[Decision]:
+    return [index.check(probe) for probe in PROBES]
+
+
+def lookups(index: Index) -> list[tuple[list[int], list[int], list[int], list[int]]]:
+    """What the store finds under every probe's keys, in one order."""
+    found = []
+    for probe in PROBES:
+        keys = prepare(probe, index.params).keys
+        postings = index._store.lookup(keys)
+        order = np.lexsort((postings.units, postings.nums, postings.keys))
+        found.append((
+            postings.keys[order].tolist(), postings.nums[order].tolist(),
+            postings.units[order].tolist(), sorted(postings.crowded),
+        ))  # fmt: skip
+    return found
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[Index, Index]]:
+    """The same index twice: one to optimize, one answering from its table alone."""
+    with (
+        open_index(tmp_path / "fast.db", params=PARAMS) as fast,
+        open_index(tmp_path / "plain.db", params=PARAMS) as plain,
+    ):
+        yield fast, plain
+
+
+def frozen_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if "-frozen-" in p.name)
+
+
+def test_an_optimized_index_answers_as_its_table_alone_through_adds_and_removals(
+    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the frozen table serves however much was added since it was written
+    monkeypatch.setattr(sqlite_store, "_STALE", 100.0)
+    fast, plain = pair
+    stream = iter(documents(150))
+    rng = random.Random(3)
+    for step in range(14):
+        action = ["add", "check", "remove", "optimize"][step % 4 if step > 1 else 0]
+        if action == "add":
+            batch = [next(stream) for _ in range(rng.randint(5, 15))]
+            fast.add(batch)
+            plain.add(batch)
+        elif action == "check":
+            for document in [next(stream) for _ in range(4)]:
+                assert fast.check(document, add=True) == plain.check(document, add=True)
+        elif action == "remove":
+            victim = rng.choice(sorted(d.id for d in documents(150) if d.id in plain))
+            assert fast.remove(victim) and plain.remove(victim)
+        else:
+            assert fast.optimize()
+        if step >= 3:  # optimized once: lookups go through the frozen table from then on
+            frozen = fast.stats().frozen
+            assert frozen is not None and frozen["in_use"], step
+        assert lookups(fast) == lookups(plain), (step, action)
+        assert answers(fast) == answers(plain), (step, action)
+    assert any(p.boilerplate for d in answers(fast) for m in d.matches for p in m.passages)
+    assert frozen_files(tmp_path) == ["fast.db-frozen-3"]  # earlier copies deleted
+
+
+def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
+    pair: tuple[Index, Index], tmp_path: Path
+) -> None:
+    fast, plain = pair
+    for index in pair:
+        index.add(documents(40))
+    assert fast.optimize()
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": True}
+    for index in pair:
+        index.add(documents(10, start=40))  # a quarter: still used
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 10, "in_use": True}
+    for index in pair:
+        index.add(documents(1, start=50))
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 11, "in_use": False}
+    assert answers(fast) == answers(plain)
+    for index in pair:  # the next add sets the copy aside: no more writes kept for it
+        index.add(documents(1, start=51))
+    assert fast.stats().frozen is None and not frozen_files(tmp_path)
+    with sqlite3.connect(tmp_path / "fast.db") as db:
+        assert db.execute("SELECT count(*) FROM recent").fetchall() == [(0,)]
+    db.close()
+    assert answers(fast) == answers(plain)
+    assert fast.optimize()
+    assert fast.stats().frozen == {"file": "fast.db-frozen-2", "added_since": 0, "in_use": True}
+    assert answers(fast) == answers(plain)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated", "overwritten"])
+def test_a_missing_or_damaged_copy_changes_no_answer(
+    pair: tuple[Index, Index], tmp_path: Path, damage: str
+) -> None:
+    fast, plain = pair
+    for index in pair:
+        index.add(documents(40))
+    assert fast.optimize()
+    copy = tmp_path / "fast.db-frozen-1"
+    expected = answers(plain)
+    with open_index(tmp_path / "fast.db") as other:  # a process that never saw the copy
+        if damage == "deleted":
+            copy.unlink()
+        elif damage == "truncated":
+            copy.write_bytes(copy.read_bytes()[:1000])
+        else:
+            copy.write_bytes(b"\0" * copy.stat().st_size)
+        assert answers(other) == expected
+        assert other.stats().frozen == {
+            "file": "fast.db-frozen-1", "added_since": 0, "in_use": False,
+        }  # fmt: skip
+        assert other.optimize()
+        assert answers(other) == expected
+        assert other.stats().frozen == {
+            "file": "fast.db-frozen-2", "added_since": 0, "in_use": True,
+        }  # fmt: skip
+
+
+def test_checks_and_adds_in_this_process_see_another_process_optimize_again_and_again(
+    pair: tuple[Index, Index], tmp_path: Path
+) -> None:
+    fast, plain = pair
+    for index in pair:
+        index.add(documents(30))
+    optimizer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from nearsame.index import open_index\n"
+         "with open_index(sys.argv[1]) as index:\n"
+         "    for _ in range(40): index.optimize(); time.sleep(0.01)\n",
+         str(tmp_path / "fast.db")],
+        cwd=ROOT, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for document in documents(40, start=30):
+            assert fast.check(document, add=True) == plain.check(document, add=True)
+            assert answers(fast)[:2] == answers(plain)[:2]
+    finally:
+        _, err = optimizer.communicate(timeout=120)
+    assert optimizer.returncode == 0, err.decode()
+    assert answers(fast) == answers(plain)
+    # one copy at most (none if the adds since set the latest aside), and nothing half-written
+    assert len(frozen_files(tmp_path)) <= 1
+    assert not [name for name in frozen_files(tmp_path) if name.endswith(".tmp")]
+
+
+def test_an_optimize_killed_midway_leaves_a_sound_index_and_its_leftovers_are_swept(
+    pair: tuple[Index, Index], tmp_path: Path
+) -> None:
+    fast, plain = pair
+    for index in pair:
+        index.add(documents(40))
+    assert fast.optimize()
+    for index in pair:
+        index.add(documents(5, start=40))
+    # a process that stops for good half-way through writing the next copy
+    process = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from nearsame.index import open_index\n"
+         "def stop(share):\n"
+         "    print('writing', flush=True); time.sleep(600)\n"
+         "with open_index(sys.argv[1]) as index: index.optimize(stop)\n",
+         str(tmp_path / "fast.db")],
+        cwd=ROOT, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.readline() == b"writing\n"
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    left = frozen_files(tmp_path)
+    assert left == ["fast.db-frozen-1", f"fast.db-frozen-2.{process.pid}.tmp"]
+    with sqlite3.connect(tmp_path / "fast.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+    assert answers(fast) == answers(plain)
+    assert fast.optimize()
+    assert frozen_files(tmp_path) == ["fast.db-frozen-2"]
+    assert answers(fast) == answers(plain)
+
+
+def test_optimize_is_for_index_files_only(tmp_path: Path) -> None:
+    with open_index("memory://") as index:
+        index.add(documents(5))
+        assert not index.optimize() and index.stats().frozen is None
+
+
+def test_nearsame_index_optimize_and_stats(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    with open_index(path) as index:
+        index.add(documents(30))
+    done = nearsame("index", "optimize", "--index", str(path))
+    assert done.returncode == 0, done.stderr
+    assert f"optimized {path}: checks look keys up in news.db-frozen-1" in done.stderr
+    stats = json.loads(nearsame("index", "stats", "--index", str(path)).stdout)
+    assert stats["frozen"] == {"file": "news.db-frozen-1", "added_since": 0, "in_use": True}
+    memory = nearsame("index", "optimize", "--index", "memory://")
+    assert memory.returncode == 2 and "memory://: no index here" in memory.stderr
+
+
+def test_index_add_optimizes_a_large_index_by_itself(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    lines = [json.dumps({"id": d.id, "text": d.text}) + "\n" for d in documents(30)]
+    feed = "".join(lines)
+    # as if 10,000 documents were 20
+    boot = "import nearsame.cli as c; c.OPTIMIZE_AT = 20; c.entry_point()"
+    small = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[:12]),
+                     boot=boot)  # fmt: skip
+    assert small.returncode == 0, small.stderr
+    assert "optimized" not in small.stderr and not frozen_files(tmp_path)
+    large = nearsame("index", "add", "-", "--index", str(path), stdin=feed, boot=boot)
+    assert large.returncode == 0, large.stderr
+    assert f"optimized {path}" in large.stderr
+    assert frozen_files(tmp_path) == ["news.db-frozen-1"]
+    again = nearsame("index", "add", "-", "--index", str(path), stdin=feed, boot=boot)
+    assert "optimized" not in again.stderr, "nothing added: nothing to do"
+
+
+def nearsame(
+    *args: str, stdin: str = "", boot: str = "from nearsame.cli import entry_point; entry_point()"
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", boot, *args], input=stdin, capture_output=True, text=True,
+        cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
