@@ -94,6 +94,23 @@ def test_a_document_does_not_match_itself(index: Index) -> None:
     assert len(index) == 1
 
 
+def test_an_updated_version_under_an_indexed_id_matches_the_indexed_one(index: Index) -> None:
+    index.add([doc("a", article(7))])
+    update = doc("a", article(7) + " " + article(8, sentences=2))
+    decision = index.check(update)
+    assert decision.status == "duplicate" and decision.duplicate_of == "a"
+    with pytest.raises(IdConflictError):
+        index.check(update, add=True)
+
+
+def test_documents_without_a_word_are_stored_and_match_nothing(index: Index) -> None:
+    wordless = [doc("party", "🎉🎉"), doc("dots", "… — !"), doc("blank", " \n ")]
+    assert index.add([*wordless, doc("a", article(1))]) == ["party", "dots", "blank", "a"]
+    assert index.check(doc("again", "🎉🎉"), add=True).status == "unique"
+    assert index.get("party") == wordless[0] and len(index) == 5
+    assert index.check(doc("b", article(1))).status == "duplicate"
+
+
 def test_adding_is_idempotent_but_a_changed_text_under_a_known_id_is_refused(index: Index) -> None:
     assert index.add([doc("a", article(1))]) == ["a"]
     assert index.add([doc("a", article(1))]) == []
@@ -138,6 +155,28 @@ def test_an_index_of_an_earlier_format_is_refused_untouched(tmp_path: Path) -> N
     with pytest.raises(IndexStoreError, match=r"earlier version of nearsame.*build it again"):
         open_index(path)
     assert path.read_bytes() == before
+
+
+def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE customers (name TEXT)")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(IndexStoreError, match=r"not a nearsame index \(.*other tables: customers"):
+        open_index(path)
+    assert path.read_bytes() == before
+
+
+def test_damaged_parameters_are_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    with open_index(path) as index:
+        index.add([doc("a", article(1))])
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'garbage{' WHERE name = 'params'")
+    db.close()
+    with pytest.raises(IndexStoreError, match=r"index\.db: its 'params' record is damaged"):
+        open_index(path)
 
 
 def test_removing_documents_empties_their_postings(tmp_path: Path) -> None:

@@ -166,6 +166,17 @@ def test_a_redis_server_going_away_is_a_clear_error_and_nothing_is_reported_done
     assert acknowledged == [f"d{n}" for n in range(10)]
 
 
+def test_a_bad_redis_address_or_damaged_parameters_are_clear_errors(
+    redis_server: RedisServer,
+) -> None:
+    with pytest.raises(IndexStoreError, match=r"foo=bar: not a usable Redis address"):
+        open_index(redis_server.uri("x") + "&foo=bar")
+    with redis.Redis(port=redis_server.port) as client:
+        client.set("mixed:params", "garbage{")  # another application's key under the prefix
+    with pytest.raises(IndexStoreError, match=r"prefix=mixed: mixed:params is damaged"):
+        open_index(redis_server.uri("mixed"))
+
+
 def test_an_unreachable_redis_server_is_a_clear_error(redis_server: RedisServer) -> None:
     uri = redis_server.uri("x")
     redis_server.stop()

@@ -38,6 +38,7 @@ __all__ = [
     "Store",
     "StoredDocument",
     "check_params",
+    "stored_json",
 ]
 
 CHECK_SCHEMA = "nearsame.check/1"
@@ -226,6 +227,17 @@ class Postings:
             np.asarray(keys, dtype=np.int64), [len(blob) // ENTRY.itemsize for blob in blobs]
         )
         return cls(owners, table["num"].astype(np.int64), table["unit"].astype(np.int64), crowded)
+
+
+def stored_json(value: str | bytes, what: str) -> dict[str, Any]:
+    """The JSON object ``value`` that a store recorded; `IndexStoreError` if it is damaged."""
+    try:
+        found = json.loads(value)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise IndexStoreError(f"{what} is damaged (not JSON: {error})") from error
+    if not isinstance(found, dict):
+        raise IndexStoreError(f"{what} is damaged (not a JSON object)")
+    return found
 
 
 def check_params(stored: Mapping[str, Any], wanted: Mapping[str, Any], where: str) -> None:

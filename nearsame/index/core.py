@@ -246,9 +246,11 @@ class Index:
         # only verbatim keys say anything by being crowded (boilerplate; see `find_candidates`)
         postings = self._store.lookup(prepared.keys, prepared.keys[prepared.channels == VERBATIM])
         own = self._store.find(document.id)
+        # a document does not match itself; an updated version of it matches the indexed one
+        itself = own is not None and own.document.text == document.text
         candidates = find_candidates(
             prepared, postings.keys, postings.nums, postings.units, postings.crowded,
-            exclude=own.num if own else -1, limit=self.max_lookup,
+            exclude=own.num if own is not None and itself else -1, limit=self.max_lookup,
         )  # fmt: skip
         signatures = self._store.signatures(candidates.ranked(self.max_lookup))
         candidates, order = candidates.screened(prepared, signatures, params)

@@ -33,7 +33,15 @@ from redis.lock import Lock
 
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
-from nearsame.index.base import ENTRY, Entry, Keys, Postings, Store, StoredDocument
+from nearsame.index.base import (
+    ENTRY,
+    Entry,
+    Keys,
+    Postings,
+    Store,
+    StoredDocument,
+    stored_json,
+)
 
 __all__ = ["RedisStore"]
 
@@ -109,6 +117,9 @@ class RedisStore(Store):
             )
             self._r.ping()
             self._add = self._r.register_script(_ADD)
+        except TypeError as error:  # an option redis-py does not know, passed to its connection
+            self.close()
+            raise IndexStoreError(f"{uri}: not a usable Redis address ({error})") from error
         except (redis.RedisError, ValueError) as error:
             self.close()
             _fail(uri, error)
@@ -126,7 +137,7 @@ class RedisStore(Store):
     def _read_meta(self, name: str) -> dict[str, Any] | None:
         with self._errors():
             value = self._r.get(self._key(name))
-        return json.loads(value) if value else None
+        return stored_json(value, f"{self.location}: {self._key(name)}") if value else None
 
     def _write_meta(self, name: str, value: Mapping[str, Any]) -> None:
         with self._errors():

@@ -33,7 +33,15 @@ import numpy as np
 
 from nearsame.document import Document
 from nearsame.errors import IndexStoreError
-from nearsame.index.base import ENTRY, Entry, Keys, Postings, Store, StoredDocument
+from nearsame.index.base import (
+    ENTRY,
+    Entry,
+    Keys,
+    Postings,
+    Store,
+    StoredDocument,
+    stored_json,
+)
 from nearsame.index.frozen import Frozen, FrozenError, write_frozen
 
 __all__ = ["SQLiteStore"]
@@ -165,9 +173,9 @@ def _postings(entries: Sequence[Entry], nums: Sequence[int]) -> list[tuple[int, 
 
     Rows come in key order, so that the writes walk the B-tree once instead of jumping about it.
     """
-    if not entries:
+    keys = np.concatenate([np.empty(0, np.int64), *(e.keys for e in entries)])
+    if not len(keys):  # no documents, or none with a word to fingerprint
         return []
-    keys = np.concatenate([e.keys for e in entries])
     owners = np.repeat(np.asarray(nums, dtype=np.int64), [len(e.keys) for e in entries])
     units = np.concatenate([e.units for e in entries])
     limits = np.concatenate([e.limits for e in entries])
@@ -270,19 +278,27 @@ class SQLiteStore(Store):
         except sqlite3.Error as error:
             raise IndexStoreError(f"{path}: cannot open the index ({error})") from error
         try:
-            old = self._db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bands'"
-            ).fetchall()
+            tables = {
+                name for (name,) in self._db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }  # fmt: skip
         except sqlite3.Error as error:
             self._db.close()
             raise IndexStoreError(
                 f"{path}: not a nearsame index, or not readable ({error})"
             ) from error
-        if old:
+        if "bands" in tables:
             self._db.close()
             raise IndexStoreError(
                 f"{path}: this index was made by an earlier version of nearsame (index format 1);"
                 " build it again with `nearsame index add`"
+            )
+        if tables and "meta" not in tables:  # another application's database: leave it be
+            self._db.close()
+            raise IndexStoreError(
+                f"{path}: not a nearsame index (an SQLite database with other tables:"
+                f" {', '.join(sorted(tables)[:5])})"
             )
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -316,7 +332,7 @@ class SQLiteStore(Store):
 
     def _read_meta(self, name: str) -> dict[str, Any] | None:
         rows = self._run("SELECT value FROM meta WHERE name = ?", (name,))
-        return json.loads(rows[0][0]) if rows else None
+        return stored_json(rows[0][0], f"{self.location}: its {name!r} record") if rows else None
 
     def _write_meta(self, name: str, value: Mapping[str, Any]) -> None:
         with self.exclusive():
@@ -400,8 +416,7 @@ class SQLiteStore(Store):
     def _frozen_now(self) -> tuple[Frozen, bool] | None:
         """The frozen band table to look keys up in, if there is a usable one, and whether
         documents were added since it was written (within a read)."""
-        rows = self._run("SELECT value FROM meta WHERE name = 'frozen'")
-        name = json.loads(rows[0][0]).get("file") if rows else None
+        name = (self._read_meta("frozen") or {}).get("file")
         if name is None or self._path is None:
             return None
         if self._frozen is None or self._frozen.path.name != name:
@@ -439,8 +454,7 @@ class SQLiteStore(Store):
 
     def frozen(self) -> dict[str, Any] | None:
         with self._reading():
-            rows = self._run("SELECT value FROM meta WHERE name = 'frozen'")
-            state = json.loads(rows[0][0]) if rows else {}
+            state = self._read_meta("frozen") or {}
             if state.get("file") is None:
                 return None
             newest = self._run("SELECT max(num) FROM documents")[0][0] or 0
