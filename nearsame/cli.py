@@ -25,7 +25,13 @@ from nearsame.engine import compare as engine_compare
 from nearsame.errors import NearsameError
 from nearsame.index import Decision, IdConflictError, Index, open_index
 from nearsame.index.core import ADD_BATCH
-from nearsame.loaders import FieldNames, LoadProblem, iter_documents, load_documents
+from nearsame.loaders import (
+    STDIN_NAME,
+    FieldNames,
+    LoadProblem,
+    iter_documents,
+    load_documents,
+)
 from nearsame.progress import ProgressBar, ShareBar, StreamCounter
 from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
 from nearsame.verify import Thresholds
@@ -422,7 +428,7 @@ def index_add(
 
             def documents() -> Iterator[Document]:
                 nonlocal read, problems
-                for item in _read_stream(paths, options):
+                for item in map(_addable, _read_stream(paths, options)):
                     read += 1
                     counter.update(read, added)
                     if isinstance(item, LoadProblem):
@@ -583,8 +589,10 @@ def _check_one(
     warn: Callable[[str], None],
 ) -> Decision | None:
     """One decision, or ``None`` after reporting (stderr, and an error record on stdout)."""
+    if add:
+        item = _addable(item)
     if isinstance(item, LoadProblem):
-        location, message, doc_id = item.location, item.message, None
+        location, message, doc_id = item.location, item.message, item.id
     else:
         try:
             return store.check(item, add=add, thresholds=thresholds, duplicate=duplicate)
@@ -595,6 +603,19 @@ def _check_one(
               "location": location, "error": message}  # fmt: skip
     click.echo(json.dumps(record, ensure_ascii=False))
     return None
+
+
+def _addable(item: Document | LoadProblem) -> Document | LoadProblem:
+    """``item``, or a problem if it is a document with no id of its own: read from standard input
+    without an id field, it is named after its place in the stream, which the next run's
+    documents would take again."""
+    if isinstance(item, Document) and item.id.startswith(STDIN_NAME):
+        return LoadProblem(
+            item.path or item.id,
+            "no id: a document read from standard input needs one to be added to an index "
+            "(an id field in each record; --id-field names another)",
+        )
+    return item
 
 
 def main(argv: Sequence[str] | None = None) -> int:

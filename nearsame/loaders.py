@@ -30,6 +30,7 @@ JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 DEFAULT_MAX_CHARS = 10_000_000
 STDIN = "-"
+STDIN_NAME = "<stdin>"  # where a document read from standard input was read, and its id if none
 
 _HEADER_LINE_RE = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,30})[ \t]*:[ \t]*(.*?)[ \t]*\r?$")
 _HEADER_KEYS = frozenset(
@@ -48,6 +49,8 @@ class LoadProblem:
 
     location: str
     message: str
+    #: the id of the document, when it was read before the problem was found
+    id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -105,7 +108,9 @@ def iter_documents(
                 where = item.path or item.id
                 if item.id in seen:
                     yield LoadProblem(
-                        where, f"duplicate id {item.id!r} (first read from {seen[item.id]})"
+                        where,
+                        f"duplicate id {item.id!r} (first read from {seen[item.id]})",
+                        item.id,
                     )
                     continue
                 seen[item.id] = where
@@ -117,9 +122,9 @@ def _iter_source(
 ) -> Iterator[Document | LoadProblem]:
     if str(source) == STDIN:
         if stdin is None:
-            yield LoadProblem("<stdin>", "standard input is not available")
+            yield LoadProblem(STDIN_NAME, "standard input is not available")
             return
-        yield from _read_stream(stdin, "<stdin>", names, max_chars)
+        yield from _read_stream(stdin, STDIN_NAME, names, max_chars)
         return
     path = Path(source)
     if path.is_dir():
@@ -183,6 +188,8 @@ def _read_stream(
         yield from _read_jsonl(stream, where, names, max_chars)
         return
     data = stream.read()
+    if not data.strip():  # nothing came (a feed with no new articles): no document, no error
+        return
     text = _decode(data, where)
     if isinstance(text, LoadProblem):
         yield text
@@ -216,9 +223,11 @@ def _checked(
     if isinstance(document, LoadProblem):
         return document
     if len(document.text) > max_chars:
-        return LoadProblem(where, _too_big(len(document.text), max_chars, "characters"))
+        return LoadProblem(
+            where, _too_big(len(document.text), max_chars, "characters"), document.id
+        )
     if not document.body.strip():
-        return LoadProblem(where, "empty document")
+        return LoadProblem(where, "empty document", document.id)
     return document
 
 
@@ -276,19 +285,23 @@ def _from_record(
 ) -> Document | LoadProblem:
     if not isinstance(record, Mapping):
         return LoadProblem(location, f"expected a JSON object, found {type(record).__name__}")
+    doc_id = record.get(names.id)
+    if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, str | int)):
+        return LoadProblem(location, f"the id field is not a string or an integer: {doc_id!r}")
+    doc_id = None if doc_id is None or doc_id == "" else str(doc_id)
     parts = [record.get(name) for name in names.text]
     if all(part is None for part in parts):
         wanted = " or ".join(repr(name) for name in names.text)
-        return LoadProblem(location, f"no {wanted} field (choose one with --text-field)")
+        return LoadProblem(location, f"no {wanted} field (choose one with --text-field)", doc_id)
     if any(part is not None and not isinstance(part, str) for part in parts):
-        return LoadProblem(location, "the text field is not a string")
+        return LoadProblem(location, "the text field is not a string", doc_id)
     text = "\n\n".join(part for part in parts if part)
     used = {names.id, *names.text, names.title, names.date, names.source, names.url, names.language}
     metadata = {
         k: v if isinstance(v, str) else json.dumps(v) for k, v in record.items() if k not in used
     }
     return Document(
-        id=_field(record, names.id) or fallback_id,
+        id=doc_id or fallback_id,
         text=text,
         title=_field(record, names.title),
         date=_normal_date(_field(record, names.date)),

@@ -162,10 +162,53 @@ def test_bad_records_are_located_and_the_others_still_answered(index: str, cli: 
     ]
     assert records[1]["location"] == "<stdin>:2" and "malformed JSON" in records[1]["error"]
     assert records[2]["location"] == "<stdin>:3" and "no 'text' field" in records[2]["error"]
-    assert "duplicate id 'ok1'" in records[3]["error"]
+    assert records[2]["id"] == "notext"  # known before the problem was found
+    assert "duplicate id 'ok1'" in records[3]["error"] and records[3]["id"] == "ok1"
     assert records[4]["id"] == "d1" and "already in the index" in records[4]["error"]
     assert "<stdin>:2: malformed JSON" in result.stderr
     assert "4 error(s)" in result.stderr
+
+
+def test_a_record_with_no_id_of_its_own_is_checked_but_not_added(index: str, cli: Runner) -> None:
+    feed = jsonl({"text": article(70)}, {"id": "ok", "text": article(71)}, {"text": article(70)})
+    checked = cli("check", "-", "--index", index, stdin=feed)
+    assert checked.returncode == 0, checked.stderr
+    assert [r["id"] for r in decisions(checked.stdout)] == ["<stdin>:1", "ok", "<stdin>:3"]
+    # added, "<stdin>:1" would name whatever text comes first on the next run's input
+    added = cli("check", "-", "--index", index, "--add", stdin=feed)
+    assert added.returncode == 2
+    records = decisions(added.stdout)
+    assert [r["status"] for r in records] == ["error", "unique", "error"]
+    assert "no id: a document read from standard input needs one" in records[0]["error"]
+    again = cli("index", "add", "-", "--index", index, stdin=feed)
+    assert again.returncode == 2 and "added 0 document(s)" in again.stderr
+    assert again.stderr.count("no id:") == 2
+
+
+def test_ids_must_be_strings_or_integers(index: str, cli: Runner) -> None:
+    feed = jsonl({"id": True, "text": article(70)}, {"id": 7, "text": article(71)})
+    result = cli("check", "-", "--index", index, "--add", stdin=feed)
+    records = decisions(result.stdout)
+    assert result.returncode == 2 and [r["id"] for r in records] == [None, "7"]
+    assert "the id field is not a string or an integer: True" in records[0]["error"]
+
+
+def test_an_empty_feed_is_no_document_and_no_error(index: str, cli: Runner) -> None:
+    for feed in (b"", b"\n  \n"):
+        result = cli("check", "-", "--index", index, "--add", stdin=feed)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "" and "checked 0 document(s)" in result.stderr
+
+
+def test_a_document_without_a_word_is_answered_and_the_stream_goes_on(
+    index: str, cli: Runner
+) -> None:
+    feed = jsonl(
+        {"id": "a", "text": "ok then"}, {"id": "b", "text": "🎉"}, {"id": "c", "text": article(2)}
+    )
+    result = cli("check", "-", "--index", index, "--add", stdin=feed)
+    assert result.returncode == 1, result.stderr  # c is a copy of d2
+    assert [r["status"] for r in decisions(result.stdout)] == ["unique", "unique", "duplicate"]
 
 
 @pytest.mark.parametrize(
