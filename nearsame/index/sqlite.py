@@ -10,6 +10,11 @@ step for every other process, and a process killed in the middle leaves either t
 transaction or none of it (SQLite's journal). ``synchronous=FULL`` by default: an add that has
 returned survives a crash of the process and of the machine. A thread copies the log back into
 the file (`_Checkpointer`), so that a commit seldom waits for that copy.
+
+An optimized index (`SQLiteStore.freeze`) also has a frozen copy of the band table beside the
+file (`nearsame.index.frozen`), which lookups use instead of the B-tree; ``recent`` and ``removed``
+hold what was added and removed since it was written, kept by triggers so that every writer,
+whatever its version, keeps them; the ``mirror`` row in ``meta`` turns the triggers on.
 """
 
 from __future__ import annotations
