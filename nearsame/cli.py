@@ -40,6 +40,7 @@ __all__ = ["main"]
 
 EXIT_NOTHING, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report `cat` cut short by `| head`
 
 
 def _cores() -> int:
@@ -64,6 +65,18 @@ class InputFailed(click.ClickException):
 
 def _warn(message: str) -> None:
     click.echo(f"nearsame: {message}", err=True)
+
+
+class _ReaderGone(Exception):
+    """Standard output was closed by its reader (``| head -1``)."""
+
+
+def _out(message: str, *, nl: bool = True) -> None:
+    """``message`` on standard output (click turns a closed pipe into a plain exit 1: not here)."""
+    try:
+        click.echo(message, nl=nl)
+    except BrokenPipeError as error:
+        raise _ReaderGone from error
 
 
 def _warner(counter: StreamCounter) -> Callable[[str], None]:
@@ -167,10 +180,10 @@ def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
                 "language": analysis.language, "length": len(document.text),
                 "paragraphs": len(analysis.paragraphs), "sentences": sentences,
             }  # fmt: skip
-            click.echo(json.dumps(record, ensure_ascii=False))
+            _out(json.dumps(record, ensure_ascii=False))
             continue
         click.secho(f"{document.id}", bold=True)
-        click.echo(
+        _out(
             f"  title: {document.title or '-'}\n  date: {document.date or '-'}\n"
             f"  language: {analysis.language or 'unknown'}\n"
             f"  {len(analysis.paragraphs)} paragraphs, {len(sentences)} sentences, "
@@ -178,7 +191,7 @@ def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
         )
         for number, sentence in enumerate(sentences, start=1):
             text = " ".join(str(sentence["text"]).split())
-            click.echo(f"  {number:3}. [{sentence['start']}:{sentence['end']}] {text}")
+            _out(f"  {number:3}. [{sentence['start']}:{sentence['end']}] {text}")
 
 
 def threshold_options(function: F) -> F:
@@ -220,7 +233,7 @@ def _stdout_console() -> Console:
 
 def _write(output: str | None, content: str) -> None:
     if output in (None, "-"):
-        click.echo(content, nl=False)
+        _out(content, nl=False)
         return
     try:
         Path(str(output)).write_text(content, encoding="utf-8")
@@ -249,7 +262,7 @@ def compare(earlier: str, later: str, fmt: str, **kwargs: Any) -> int:
     first, second = order_documents(documents, params.order)
     report = engine_compare(first, second, params=params)
     if fmt == "json":
-        click.echo(report.to_json())
+        _out(report.to_json())
     else:
         _stdout_console().print(render_compare(report, {d.id: d.text for d in documents}))
     return EXIT_FOUND if report.matches else EXIT_NOTHING
@@ -505,7 +518,7 @@ def _optimize_due(store: Index) -> bool:
 def index_stats(index_uri: str) -> None:
     """Show what the index holds, as JSON."""
     with open_index(index_uri, create=False) as store:
-        click.echo(json.dumps(store.stats().to_dict(), indent=2))
+        _out(json.dumps(store.stats().to_dict(), indent=2))
 
 
 @index.command("remove")
@@ -567,7 +580,7 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
             if decision is None:
                 counts["error"] += 1
                 continue
-            click.echo(decision.to_json())
+            _out(decision.to_json())
             counts[decision.status] += 1
             counts["added"] += decision.added
     _warn(
@@ -601,7 +614,7 @@ def _check_one(
     warn(f"skipped {location}: {message}")
     record = {"schema": "nearsame.check/1", "id": doc_id, "status": "error",
               "location": location, "error": message}  # fmt: skip
-    click.echo(json.dumps(record, ensure_ascii=False))
+    _out(json.dumps(record, ensure_ascii=False))
     return None
 
 
@@ -637,9 +650,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _warn("interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_NOTHING
+    except (_ReaderGone, BrokenPipeError):  # the reader went away: stop quietly, as `cat` does
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     return result if isinstance(result, int) else EXIT_NOTHING
+
+
+def _silence_stdout() -> None:
+    """Point standard output at nothing, so that Python's last flush at exit does not fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def entry_point() -> None:

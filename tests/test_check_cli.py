@@ -193,6 +193,23 @@ def test_ids_must_be_strings_or_integers(index: str, cli: Runner) -> None:
     assert "the id field is not a string or an integer: True" in records[0]["error"]
 
 
+def test_a_reader_that_goes_away_stops_check_quietly_as_cat_would(index: str) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", ENTRY, "check", "-", "--index", index],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(jsonl({"id": "first", "text": article(80)}))
+    process.stdin.flush()
+    assert json.loads(process.stdout.readline())["id"] == "first"
+    process.stdout.close()  # `| head -1`
+    process.stdin.write(jsonl(*({"id": f"n{n}", "text": article(81 + n)} for n in range(3))))
+    process.stdin.close()
+    assert process.wait(timeout=120) == 141  # 128 + SIGPIPE, as the shell reports `cat`
+    assert process.stderr is not None and process.stderr.read() == b""
+    process.stderr.close()
+
+
 def test_an_empty_feed_is_no_document_and_no_error(index: str, cli: Runner) -> None:
     for feed in (b"", b"\n  \n"):
         result = cli("check", "-", "--index", index, "--add", stdin=feed)
