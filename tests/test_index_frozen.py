@@ -70,6 +70,14 @@ def pair(tmp_path: Path) -> Iterator[tuple[Index, Index]]:
         yield fast, plain
 
 
+def triggers(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        found = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        names = [name for (name,) in found]
+    db.close()
+    return names
+
+
 def frozen_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if "-frozen-" in p.name)
 
@@ -111,7 +119,9 @@ def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
     fast, plain = pair
     for index in pair:
         index.add(documents(40))
+    assert triggers(tmp_path / "fast.db") == []  # adds pay for nothing until an optimize
     assert fast.optimize()
+    assert triggers(tmp_path / "fast.db") == ["recent_insert", "recent_removed", "recent_update"]
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": True}
     for index in pair:
         index.add(documents(10, start=40))  # a quarter: still used
@@ -123,6 +133,7 @@ def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
     for index in pair:  # the next add sets the copy aside: no more writes kept for it
         index.add(documents(1, start=51))
     assert fast.stats().frozen is None and not frozen_files(tmp_path)
+    assert triggers(tmp_path / "fast.db") == []
     with sqlite3.connect(tmp_path / "fast.db") as db:
         assert db.execute("SELECT count(*) FROM recent").fetchall() == [(0,)]
     db.close()

@@ -71,24 +71,30 @@ CREATE TABLE IF NOT EXISTS postings (key INTEGER PRIMARY KEY, entries BLOB);
 CREATE INDEX IF NOT EXISTS crowded ON postings (key) WHERE entries IS NULL;
 CREATE TABLE IF NOT EXISTS recent (key INTEGER PRIMARY KEY, entries BLOB);
 CREATE TABLE IF NOT EXISTS removed (seq INTEGER PRIMARY KEY, num INTEGER NOT NULL);
-CREATE TRIGGER IF NOT EXISTS recent_insert AFTER INSERT ON postings
-WHEN EXISTS (SELECT 1 FROM meta WHERE name = 'mirror') BEGIN
+"""
+# while an index has a frozen copy (or one is being written), these keep in ``recent`` the band
+# entries added since, and in ``removed`` the documents removed since, in the writing transaction
+_MIRROR = """
+CREATE TRIGGER IF NOT EXISTS recent_insert AFTER INSERT ON postings BEGIN
     INSERT INTO recent (key, entries) VALUES (NEW.key, NEW.entries) ON CONFLICT (key) DO UPDATE
     SET entries = CASE WHEN entries IS NULL OR excluded.entries IS NULL THEN NULL
                        ELSE CAST(entries || excluded.entries AS BLOB) END;
 END;
 CREATE TRIGGER IF NOT EXISTS recent_update AFTER UPDATE OF entries ON postings
-WHEN EXISTS (SELECT 1 FROM meta WHERE name = 'mirror')
-    AND (NEW.entries IS NULL OR length(NEW.entries) > length(OLD.entries)) BEGIN
+WHEN NEW.entries IS NULL OR length(NEW.entries) > length(OLD.entries) BEGIN
     INSERT INTO recent (key, entries) VALUES (NEW.key, CASE WHEN NEW.entries IS NULL THEN NULL
         ELSE substr(NEW.entries, length(OLD.entries) + 1) END) ON CONFLICT (key) DO UPDATE
     SET entries = CASE WHEN entries IS NULL OR excluded.entries IS NULL THEN NULL
                        ELSE CAST(entries || excluded.entries AS BLOB) END;
 END;
-CREATE TRIGGER IF NOT EXISTS recent_removed AFTER DELETE ON documents
-WHEN EXISTS (SELECT 1 FROM meta WHERE name = 'mirror') BEGIN
+CREATE TRIGGER IF NOT EXISTS recent_removed AFTER DELETE ON documents BEGIN
     INSERT INTO removed (num) VALUES (OLD.num);
 END;
+"""
+_UNMIRROR = """
+DROP TRIGGER IF EXISTS recent_insert;
+DROP TRIGGER IF EXISTS recent_update;
+DROP TRIGGER IF EXISTS recent_removed;
 """
 # a frozen copy is set aside once more documents than this share of those it holds were added
 # since: the table alone then answers faster than the copy and ``recent`` together
@@ -151,6 +157,17 @@ def _running(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of ``script``, whole (a trigger's body holds semicolons too)."""
+    found, part = [], ""
+    for line in script.strip().splitlines(keepends=True):
+        part += line
+        if sqlite3.complete_statement(part):
+            found.append(part.strip())
+            part = ""
+    return found
 
 
 def _stale(newest: int, upto: int) -> bool:
@@ -335,6 +352,11 @@ class SQLiteStore(Store):
         except sqlite3.Error as error:
             raise IndexStoreError(f"{self.location}: {error}") from error
 
+    def _script(self, script: str) -> None:
+        """Run the statements of ``script`` one by one (`executescript` would commit first)."""
+        for statement in _statements(script):
+            self._run(statement)
+
     def _read_meta(self, name: str) -> dict[str, Any] | None:
         rows = self._run("SELECT value FROM meta WHERE name = ?", (name,))
         return stored_json(rows[0][0], f"{self.location}: its {name!r} record") if rows else None
@@ -450,6 +472,7 @@ class SQLiteStore(Store):
         if not _stale(self._newest(), upto):
             return
         self._run("DELETE FROM meta WHERE name = 'mirror'")
+        self._script(_UNMIRROR)
         self._run("DELETE FROM recent")
         self._run("DELETE FROM removed")
         if frozen.get("file"):
@@ -603,6 +626,7 @@ class SQLiteStore(Store):
                 self._run(
                     "INSERT INTO meta (name, value) VALUES ('mirror', ?)", (json.dumps(mirror),)
                 )
+                self._script(_MIRROR)
         generation = int(before["generation"]) + 1
         name = f"{self._path.name}-frozen-{generation}"
         temporary = self._path.with_name(f"{name}.{os.getpid()}.tmp")
