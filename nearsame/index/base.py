@@ -320,9 +320,14 @@ class Store(ABC):
         """The state of what `freeze` wrote (see `IndexStats.frozen`), if anything."""
         return None
 
-    def freeze(self, progress: Callable[[float], None] | None = None) -> bool:
+    def freeze(
+        self,
+        keys_of: Callable[[bytes], Keys],
+        progress: Callable[[float], None] | None = None,
+    ) -> bool:
         """Write what makes lookups faster, if the backend has anything of the kind (an SQLite
-        file: a frozen copy of its band table); whether it did. ``progress`` gets the share done."""
+        file: a frozen copy of its band table); whether it did. ``keys_of`` gives the band keys
+        of a document's stored signatures; ``progress`` gets the share done."""
         return False
 
     @abstractmethod

@@ -199,7 +199,7 @@ class Index:
         The copy is a cache: deleted or damaged, the index answers the same from its table.
         ``progress`` gets the share done, from 0 to 1.
         """
-        return self._store.freeze(progress)
+        return self._store.freeze(lambda blob: unpack_keys(blob, self.params), progress)
 
     def stats(self) -> IndexStats:
         """How many documents the index holds, its size and its parameters."""

@@ -123,15 +123,6 @@ def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
         yield chunk + chunk[:1] * (size - len(chunk))
 
 
-def _after(blob: bytes | None, upto: int) -> bytes | None:
-    """SQL ``nearsame_after(entries, upto)``: the entries of documents numbered past ``upto``
-    (entries are in the order added, so by ascending number)."""
-    if blob is None:
-        return None
-    found = np.frombuffer(blob, dtype=ENTRY)
-    return bytes(found[int(np.searchsorted(found["num"], upto, side="right")) :].tobytes())
-
-
 def _sync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
     try:
@@ -329,7 +320,6 @@ class SQLiteStore(Store):
             # about a thousand B-tree paths); the size is an upper bound, not an allocation
             self._db.execute(f"PRAGMA mmap_size={_MMAP_SIZE}")
             self._db.executescript(_SCHEMA)
-            self._db.create_function("nearsame_after", 2, _after, deterministic=True)
             if self._path is not None:
                 self._db.execute(f"PRAGMA wal_autocheckpoint={_WAL_LIMIT}")
                 page_size = self._db.execute("PRAGMA page_size").fetchone()[0]
@@ -601,7 +591,11 @@ class SQLiteStore(Store):
             size = sum(p.stat().st_size for p in files if p.exists())
         return int(documents), int(crowded), size
 
-    def freeze(self, progress: Callable[[float], None] | None = None) -> bool:
+    def freeze(
+        self,
+        keys_of: Callable[[bytes], Keys],
+        progress: Callable[[float], None] | None = None,
+    ) -> bool:
         """Write a frozen copy of the band table beside the file (`nearsame.index.frozen`), for
         faster lookups; ``False`` in memory, or if another process wrote one meanwhile.
 
@@ -609,7 +603,10 @@ class SQLiteStore(Store):
         from the first copy on, the band entries added since the latest copy are also kept in
         ``recent`` (by triggers, in the transaction that adds them) and the documents removed
         since in ``removed``. The new copy takes over in one short transaction, which also
-        drops what it holds from ``recent`` and ``removed``.
+        drops what it holds from ``recent`` and ``removed``: ``recent`` is emptied and filled
+        again with the entries of the documents added while the copy was written (their keys
+        are ``keys_of`` their stored signatures), so that it costs what those few documents
+        cost, not what ``recent`` held.
         """
         if self._path is None:
             return False
@@ -642,11 +639,7 @@ class SQLiteStore(Store):
                     return False  # another process froze the table, or set the copy aside
                 temporary.replace(self._path.with_name(name))
                 _sync_folder(self._path.parent)
-                self._run(
-                    "UPDATE recent SET entries = nearsame_after(entries, ?)"
-                    " WHERE entries IS NOT NULL", (upto,)
-                )  # fmt: skip
-                self._run("DELETE FROM recent WHERE length(entries) = 0")
+                self._restart_recent(upto, keys_of)
                 self._run("DELETE FROM removed WHERE seq <= ?", (seen,))
                 after = {"generation": generation, "file": name, "upto": upto}
                 self._run("UPDATE meta SET value = ? WHERE name = 'frozen'", (json.dumps(after),))
@@ -658,6 +651,28 @@ class SQLiteStore(Store):
             temporary.unlink(missing_ok=True)
         self._sweep(name)
         return True
+
+    def _restart_recent(self, upto: int, keys_of: Callable[[bytes], Keys]) -> None:
+        """Keep in ``recent`` only the entries of documents numbered past ``upto`` (inside
+        `exclusive`), read again from the band table under those documents' keys."""
+        later = self._run("SELECT signatures FROM documents WHERE num > ?", (upto,))
+        keys = np.unique(np.concatenate([np.empty(0, np.int64), *(keys_of(s) for (s,) in later)]))
+        rows: list[tuple[int, bytes | None]] = []
+        for chunk in _chunks(keys.tolist()):
+            sql = f"SELECT key, entries FROM postings WHERE key IN ({_marks(len(chunk))})"
+            for key, blob in self._run(sql, chunk):
+                if blob is None:
+                    rows.append((key, None))  # crowded
+                    continue
+                found = np.frombuffer(blob, dtype=ENTRY)  # in the order added: by number
+                after = found[int(np.searchsorted(found["num"], upto, side="right")) :]
+                if len(after):
+                    rows.append((key, after.tobytes()))
+        self._run("DELETE FROM recent")
+        try:
+            self._db.executemany("INSERT INTO recent (key, entries) VALUES (?, ?)", rows)
+        except sqlite3.Error as error:
+            raise IndexStoreError(f"{self.location}: {error}") from error
 
     def _sweep(self, current: str | None) -> None:
         """Delete the frozen copies other than ``current`` (readers that have one open keep it),
