@@ -232,6 +232,19 @@ def test_an_optimize_killed_midway_leaves_a_sound_index_and_its_leftovers_are_sw
     assert answers(fast) == answers(plain)
 
 
+def test_an_empty_index_can_be_optimized_and_filled(
+    pair: tuple[Index, Index], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_STALE", 100.0)
+    fast, plain = pair
+    assert fast.optimize()
+    assert answers(fast) == answers(plain)
+    for index in pair:
+        index.add(documents(1))
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 1, "in_use": False}
+    assert fast.optimize() and answers(fast) == answers(plain)
+
+
 def test_optimize_is_for_index_files_only(tmp_path: Path) -> None:
     with open_index("memory://") as index:
         index.add(documents(5))
