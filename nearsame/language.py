@@ -112,6 +112,8 @@ def detect_language(text: str) -> str | None:
     article should not pay it when the stop words answer).
     """
     sample = text[:_DETECT_CHARS]
+    if not sample.isascii():  # accents written apart (NFD) would split the words
+        sample = unicodedata.normalize("NFC", sample)
     # at least _MIN_LETTERS letters: stop at the last one needed instead of counting them all
     if next(islice(filter(str.isalpha, sample), _MIN_LETTERS - 1, None), None) is None:
         return None
@@ -265,6 +267,8 @@ def word_information(word: str, language: str | None) -> float:
     """
     if language is None or word.isdigit():
         return _UNSEEN_INFORMATION
+    if not word.isascii():  # wordfreq's words are composed (NFC): ``é``, not ``e`` + U+0301
+        word = unicodedata.normalize("NFC", word)
     frequency = _frequencies(language).get(word)
     if not frequency:
         return _UNSEEN_INFORMATION

@@ -10,7 +10,10 @@ Handled on purpose:
 * digit groups: ``15 000`` (plain, non-breaking or thin space), ``15,000`` and ``15.000`` are one
   token ``15000``; decimals ``8,5`` and ``8.5`` are one token ``8.5``;
 * punctuation (« », curly quotes, dashes) makes no token;
-* Chinese and Japanese characters are one token each (those scripts do not separate words).
+* Chinese and Japanese characters are one token each (those scripts do not separate words);
+* combining marks (``e`` + U+0301 in NFD text, Devanagari vowel signs, Arabic harakat) belong to
+  the word they follow: ``été`` written in NFD (``e``, U+0301, ``t``, ``e``, U+0301) is one
+  token, folded ``ete``.
 """
 
 from __future__ import annotations
@@ -32,14 +35,17 @@ from nearsame.memo import Memo
 
 __all__ = [
     "ELISION_NORMS",
+    "MARK",
     "Token",
     "Tokens",
+    "bmp_marks",
     "document_bytes",
     "document_pieces",
     "document_words",
     "fold",
     "fold_piece",
     "fold_utf8",
+    "is_mark",
     "piece_words",
     "tokenize",
     "tokenize_words",
@@ -48,6 +54,87 @@ __all__ = [
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
+#: The combining marks (Unicode categories Mn, Mc, Me): an accent written apart (``e`` + U+0301,
+#: text in NFD), the vowel signs of Devanagari, Bengali, Thai and the other Indic scripts, Arabic
+#: harakat, Hebrew points. Each belongs to the word it follows, though ``\w`` does not match it.
+#: Ranges of hexadecimal code points from Unicode 14.0 (Python 3.11's ``unicodedata``), each widened
+#: over the unassigned code points between its marks; written out, since asking ``unicodedata``
+#: about every code point at import takes 0.4 s (tests/test_normalize.py checks the list).
+_MARK_RANGES = (
+    "300-36f 483-489 591-5bd 5bf 5c1-5c2 5c4-5c5 5c7 610-61a 64b-65f 670 6d6-6dc 6df-6e4 "
+    "6e7-6e8 6ea-6ed 711 730-74a 7a6-7b0 7eb-7f3 7fd 816-819 81b-823 825-827 829-82d 859-85b "
+    "898-89f 8ca-8e1 8e3-903 93a-93c 93e-94f 951-957 962-963 981-983 9bc 9be-9cd 9d7 9e2-9e3 "
+    "9fe-a03 a3c-a51 a70-a71 a75 a81-a83 abc abe-acd ae2-ae3 afa-b03 b3c b3e-b57 b62-b63 b82 "
+    "bbe-bcd bd7 c00-c04 c3c c3e-c56 c62-c63 c81-c83 cbc cbe-cd6 ce2-ce3 d00-d03 d3b-d3c "
+    "d3e-d4d d57 d62-d63 d81-d83 dca-ddf df2-df3 e31 e34-e3a e47-e4e eb1 eb4-ebc ec8-ecd "
+    "f18-f19 f35 f37 f39 f3e-f3f f71-f84 f86-f87 f8d-fbc fc6 102b-103e 1056-1059 105e-1060 "
+    "1062-1064 1067-106d 1071-1074 1082-108d 108f 109a-109d 135d-135f 1712-1715 1732-1734 "
+    "1752-1753 1772-1773 17b4-17d3 17dd 180b-180d 180f 1885-1886 18a9 1920-193b 1a17-1a1b "
+    "1a55-1a7f 1ab0-1b04 1b34-1b44 1b6b-1b73 1b80-1b82 1ba1-1bad 1be6-1bf3 1c24-1c37 "
+    "1cd0-1cd2 1cd4-1ce8 1ced 1cf4 1cf7-1cf9 1dc0-1dff 20d0-20f0 2cef-2cf1 2d7f 2de0-2dff "
+    "302a-302f 3099-309a a66f-a672 a674-a67d a69e-a69f a6f0-a6f1 a802 a806 a80b a823-a827 "
+    "a82c a880-a881 a8b4-a8c5 a8e0-a8f1 a8ff a926-a92d a947-a953 a980-a983 a9b3-a9c0 a9e5 "
+    "aa29-aa36 aa43 aa4c-aa4d aa7b-aa7d aab0 aab2-aab4 aab7-aab8 aabe-aabf aac1 aaeb-aaef "
+    "aaf5-aaf6 abe3-abea abec-abed fb1e fe00-fe0f fe20-fe2f 101fd 102e0 10376-1037a "
+    "10a01-10a0f 10a38-10a3f 10ae5-10ae6 10d24-10d27 10eab-10eac 10f46-10f50 10f82-10f85 "
+    "11000-11002 11038-11046 11070 11073-11074 1107f-11082 110b0-110ba 110c2 11100-11102 "
+    "11127-11134 11145-11146 11173 11180-11182 111b3-111c0 111c9-111cc 111ce-111cf "
+    "1122c-11237 1123e 112df-112ea 11300-11303 1133b-1133c 1133e-1134d 11357 11362-11374 "
+    "11435-11446 1145e 114b0-114c3 115af-115c0 115dc-115dd 11630-11640 116ab-116b7 "
+    "1171d-1172b 1182c-1183a 11930-1193e 11940 11942-11943 119d1-119e0 119e4 11a01-11a0a "
+    "11a33-11a39 11a3b-11a3e 11a47 11a51-11a5b 11a8a-11a99 11c2f-11c3f 11c92-11cb6 "
+    "11d31-11d45 11d47 11d8a-11d97 11ef3-11ef6 16af0-16af4 16b30-16b36 16f4f 16f51-16f92 "
+    "16fe4-16ff1 1bc9d-1bc9e 1cf00-1cf46 1d165-1d169 1d16d-1d172 1d17b-1d182 1d185-1d18b "
+    "1d1aa-1d1ad 1d242-1d244 1da00-1da36 1da3b-1da6c 1da75 1da84 1da9b-1daaf 1e000-1e02a "
+    "1e130-1e136 1e2ae 1e2ec-1e2ef 1e8d0-1e8d6 1e944-1e94a e0100-e01ef"
+)
+
+
+def _mark_class(*, bmp: bool) -> str:
+    """The marks of `_MARK_RANGES` as the inside of a regex character class: those of the Basic
+    Multilingual Plane, or all of them."""
+    parts = []
+    for item in _MARK_RANGES.split():
+        first, _, last = item.partition("-")
+        if bmp and int(first, 16) > 0xFFFF:
+            break
+        parts.append(chr(int(first, 16)) + (f"-{chr(int(last, 16))}" if last else ""))
+    return "".join(parts)
+
+
+#: One combining mark. ``re`` tries the ranges past the Basic Multilingual Plane of a class one by
+#: one after its bitmap; here a first class (`_MARK_GATE`) rejects the characters that follow most
+#: words (spaces, punctuation) at the bitmap and one range, and the look-behind tells a mark out of
+#: the other characters past the BMP (emoji).
+_MARK_GATE = rf"[{_mark_class(bmp=True)}\U00010000-\U0010ffff]"
+MARK = rf"(?:{_MARK_GATE}(?<=[{_mark_class(bmp=False)}]))"
+_MARK_RE = re.compile(MARK)
+
+
+def is_mark(char: str) -> bool:
+    """Whether ``char`` is a combining mark (`MARK`)."""
+    return _MARK_RE.match(char) is not None
+
+
+@lru_cache(maxsize=1)
+def bmp_marks() -> npt.NDArray[np.bool_]:
+    """`is_mark` of each character of the Basic Multilingual Plane, by code point."""
+    table = np.zeros(0x10000, dtype=bool)
+    for item in _MARK_RANGES.split():
+        first, _, last = item.partition("-")
+        if int(first, 16) <= 0xFFFF:
+            table[int(first, 16) : int(last or first, 16) + 1] = True
+    return table
+
+
+#: After a run of a word's letters and digits: the combining marks among and after the rest
+#: (possessive: nothing in a word is given back, and ``re`` is fastest so).
+_MARKED = rf"(?:{MARK}++[^\W_{_CJK}]*+)*+"
+#: What may follow a word's first run of letters and digits and still be part of it: an apostrophe
+#: or a combining mark (or a character past the BMP, which `MARK` tells). One test of this class
+#: skips both at the end of nearly every word.
+_WORD_MORE = rf"[{_APOS}{_MARK_GATE[1:-1]}]"
+
 #: Folded forms of the French elided words (``l'``, ``d'``, …): always stop words.
 ELISION_NORMS = frozenset(
     [
@@ -131,20 +218,25 @@ def _fold_number(text: str, decimal: bool) -> str:
 
 
 #: A token: digit groups (15 000 / 15,000 / 15.000 / 1 234 567), decimals (8,5 / 8.5), one CJK
-#: character, or a word, apostrophes inside kept (aujourd'hui, don't), hyphens split.
+#: character, or a word, apostrophes inside kept (aujourd'hui, don't), hyphens split; the combining
+#: marks after a CJK character or inside or after a word are part of it.
 #:
 #: The pattern starts with the class of a token's first character, so that the regex engine skips
 #: the text between tokens in a tight loop; look-behinds then tell which kind of token that
 #: character starts (a digit group where no word character, ``.`` or ``,`` comes before). Groups:
 #: 1 the token, 2 the rest of digit groups, 3 the rest of decimals, 4 a word's apostrophes and what
-#: follows them (``'hui``).
+#: follows them (``'hui``; empty or ``None`` when there are none).
+#: Combining marks are looked for only where one class test (`_MARK_GATE`, `_WORD_MORE`) of the
+#: character after a CJK character or a word's letters says one may be there: the common case
+#: costs that one test.
 _TOKEN_RE = re.compile(
     rf"([\w{_CJK}]"
     r"(?:"
     rf"(?<=\d)(?<![\w.,]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
     r"|(?<=\d)(\d*[.,]\d+)(?![\w])"
-    rf"|(?<=[{_CJK}])"
-    rf"|(?<=[^\W_{_CJK}])[^\W_{_CJK}]*((?:[{_APOS}][^\W_{_CJK}]+)*)"
+    rf"|(?<=[{_CJK}])(?:(?!{_MARK_GATE})|{MARK}*+)"
+    rf"|(?<=[^\W_{_CJK}])[^\W_{_CJK}]*+"
+    rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{_CJK}]++{_MARKED})*))?"
     r"))"
 )
 _ELISION_RE = re.compile(
@@ -210,7 +302,11 @@ def tokenize_words(
     return Tokens(tuple(starts), tuple(ends), tuple(norms)), words, grouped + decimal
 
 
-_PLAIN_WORD_RE = re.compile(r"[^\W_]+")
+@lru_cache(maxsize=1)
+def _plain_word_re() -> re.Pattern[str]:
+    """A run of letters and digits, with the combining marks among and after them (compiled on
+    first use: only pieces that are not plain ASCII need it)."""
+    return re.compile(rf"[^\W_]++(?:{MARK}++[^\W_]*+)*+")
 
 
 @lru_cache(maxsize=1)
@@ -265,7 +361,7 @@ def fold_piece(piece: bytes) -> tuple[str, ...]:
         return (sys.intern(folded),)
     return tuple(
         sys.intern(word if word.isascii() else _fold_non_ascii(word))
-        for word in _PLAIN_WORD_RE.findall(folded)
+        for word in _plain_word_re().findall(folded)
     )
 
 
@@ -290,13 +386,14 @@ def _utf8_folds() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDA
             actions[code] = _DROP
         elif folded is not None and len(folded) == 1 and folded.isascii() and folded.isalnum():
             actions[code], letters[code] = _LETTER, ord(folded)
-        elif folded is None and cased == char and not char.isalnum():
+        elif folded is None and cased == char and not char.isalnum() and not is_mark(char):
             actions[code] = _SPACE
     spaces = np.array(
         [chr(code).casefold() == chr(code) and not chr(code).isalnum() for code in range(0x10000)],
         dtype=bool,
     )
     spaces[:0x800] = False
+    spaces &= ~bmp_marks()  # a combining mark belongs to the word before it
     return actions, letters, spaces
 
 

@@ -12,12 +12,15 @@ enough words to fingerprint.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+
+from nearsame.normalize import MARK, bmp_marks, is_mark
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
 
@@ -27,8 +30,13 @@ _QUOTE_MAX = 400
 _PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
 _TERMINAL_RE = re.compile(r"[.!?…。！？]+(?:[ \u00a0\u202f]?[»”\"'’)\]])*(?=\s)")
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
-#: is slow, a stop is found at once.
-_GLUED_RE = re.compile(r"[.!?](?<=[^\W\d_]{2}[.!?])(?=[^\W\d_]{2})")
+#: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
+#: ``E`` + U+0301); after a mark, `_letters_before` checks the letters before the stop.
+_GLUED_RE = re.compile(
+    rf"[.!?](?:(?<=[^\W\d_]{{2}}[.!?])|(?<={MARK}[.!?]))(?=[^\W\d_]{MARK}*+[^\W\d_])"
+)
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_MARK_RE = re.compile(MARK)
 _FILENAME_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|tiff?)\b", re.IGNORECASE)
 _LAST_WORD_RE = re.compile(r"([^\s«“\"(\[]+)$")
 _QUOTE_RE = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
@@ -183,12 +191,26 @@ def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[t
     return [(s, e) for s, e in spans if s < e]
 
 
+def _letters_before(text: str, position: int) -> bool:
+    """Whether the two characters before ``position``, combining marks skipped, are letters
+    (``[^\\W\\d_]``)."""
+    for _ in range(2):
+        position -= 1
+        while position >= 0 and is_mark(text[position]):
+            position -= 1
+        if position < 0 or _LETTER_RE.match(text, position) is None:
+            return False
+    return True
+
+
 def _is_abbreviation(text: str, period: int, p_start: int, next_char: str) -> bool:
     """Whether the ``.`` at ``period`` ends an abbreviation or an initial, not a sentence."""
     match = _LAST_WORD_RE.search(text, max(p_start, period - 40), period)
     if match is None:
         return False
     word = match.group(1).rstrip(".")
+    if not word.isascii() and _MARK_RE.search(word):  # written decomposed: ``É`` as ``E`` + U+0301
+        word = unicodedata.normalize("NFC", word)
     if len(word) == 1 and word.isalpha():
         return True
     lowered = word.casefold()
@@ -247,6 +269,8 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
             continue
         cuts.append(cut)
     for match in _GLUED_RE.finditer(text, start, end):
+        if is_mark(text[match.start() - 1]) and not _letters_before(text, match.start()):
+            continue
         following = text[match.end()]
         if following.isupper() and not inside_quote(match.end()):
             cuts.append(match.end())
@@ -266,23 +290,37 @@ def _alphanumeric() -> npt.NDArray[np.bool_]:
 
 
 def _word_starts(text: str) -> list[int]:
-    """Where each word (a run of letters and digits, ``[^\\W_]+``) of ``text`` begins, found at
-    once with numpy: what `_count_words` counts."""
+    """Where each word (a run of letters and digits, ``[^\\W_]+``, with the combining marks among
+    and after them: `nearsame.normalize.MARK`) of ``text`` begins, found at once with numpy: what
+    `_count_words` counts."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     alphanumeric = _alphanumeric().take(codes, mode="clip")  # past the BMP: below
+    marks = bmp_marks().take(codes, mode="clip")
     for index in np.flatnonzero(codes > 0xFFFF).tolist():
         alphanumeric[index] = text[index].isalnum()
+        marks[index] = is_mark(text[index])
+    if np.count_nonzero(marks):
+        # a mark is inside a word when the last character before it that is not a mark is
+        last = np.maximum.accumulate(np.where(marks, -1, np.arange(len(codes))))
+        alphanumeric = alphanumeric[np.maximum(last, 0)] & (last >= 0)
     firsts = alphanumeric.copy()
     firsts[1:] &= ~alphanumeric[:-1]
     return np.flatnonzero(firsts).tolist()
 
 
+def _inside_word(text: str, index: int) -> bool:
+    """Whether ``text[index]`` is part of a word: a letter or digit, or a mark after one."""
+    while index >= 0 and text[index] >= "\u0300" and is_mark(text[index]):  # no mark before U+0300
+        index -= 1
+    return index >= 0 and text[index].isalnum()
+
+
 def _count_words(text: str, start: int, end: int, words_at: list[int]) -> int:
-    """``len(re.findall(r"[^\\W_]+", text[start:end]))``, from the word starts of `_word_starts`
-    (a word that begins before ``start`` counts when part of it is inside)."""
+    """The number of words (`_word_starts`) in ``text[start:end]``: a word that begins before
+    ``start`` counts when part of it is inside."""
     if start >= end:
         return 0
-    cut = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    cut = start > 0 and _inside_word(text, start - 1) and _inside_word(text, start)
     return bisect_left(words_at, end) - bisect_left(words_at, start) + cut
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -185,6 +186,46 @@ def test_unrelated_articles_share_nothing() -> None:
     assert report.document("b").novelty.shared_chars == 0
 
 
+def test_an_article_and_its_nfd_form_share_the_whole_text_as_exact() -> None:
+    """Combining marks (``é`` written ``e`` + U+0301) stay in their words: the decomposed copy
+    has the same words and sentences, and the engine finds all of it, spans in its own text."""
+    import unicodedata
+
+    from nearsame.segment import segment
+
+    text = (PLANTED / "base.txt").read_text(encoding="utf-8")
+    base = parse_text(text, doc_id="nfc", path=None)
+    copy = parse_text(unicodedata.normalize("NFD", text), doc_id="nfd", path=None)
+    assert len(copy.text) > len(base.text)
+    sentences = [
+        (s.paragraph, s.words) for s in segment(base.text, start=base.body_start).sentences
+    ]
+    assert sentences == [
+        (s.paragraph, s.words) for s in segment(copy.text, start=copy.body_start).sentences
+    ]
+    report = compare(base, copy)
+    [match] = report.matches
+    assert match.kind == "exact"
+    assert (match.earlier.start, match.earlier.end) == (base.body_start, len(base.text.rstrip()))
+    assert (match.later.start, match.later.end) == (copy.body_start, len(copy.text.rstrip()))
+    assert report.document("nfd").novelty.new_chars == 0
+
+
+def test_rewritten_background_in_nfd_scores_as_in_nfc() -> None:
+    """The seeds' paraphrases, the later seed decomposed (NFD): the same passages, kinds and
+    scores (word weights are looked up composed), spans in the decomposed text."""
+    import unicodedata
+
+    earlier, later = load_documents([Path(__file__).parent.parent / "seeds"]).documents
+    decomposed = replace(later, text=unicodedata.normalize("NFD", later.text))
+    plain, nfd = compare(earlier, later), compare(earlier, decomposed)
+    assert [(m.kind, m.score) for m in nfd.matches] == [(m.kind, m.score) for m in plain.matches]
+    assert len(nfd.matches) >= 3
+    for a, b in zip(plain.matches, nfd.matches, strict=True):
+        shown = decomposed.text[b.later.start : b.later.end]
+        assert unicodedata.normalize("NFC", shown) == later.text[a.later.start : a.later.end]
+
+
 def test_whole_article_near_duplicates_cluster_under_the_earliest() -> None:
     base = parse_text(
         (PLANTED / "base.txt").read_text(encoding="utf-8"), doc_id="original", path=None
@@ -201,6 +242,19 @@ def test_whole_article_near_duplicates_cluster_under_the_earliest() -> None:
         ("original", ("original", "repost", "update"))
     ]
     assert report.document("update").cluster == "original"
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_site_furniture_is_boilerplate_however_its_accents_are_written(
+    form: Literal["NFC", "NFD"],
+) -> None:
+    import unicodedata
+
+    from nearsame.boilerplate import looks_like_boilerplate
+
+    for line in ("À VOIR AUSSI : la grande enquête", "Publié le 3 mars 2025 à 14h"):
+        assert looks_like_boilerplate(unicodedata.normalize(form, line))
+    assert not looks_like_boilerplate(unicodedata.normalize(form, "À Pyongyang, l'usine tourne."))
 
 
 def test_text_repeated_in_many_articles_is_boilerplate_and_out_of_novelty() -> None:

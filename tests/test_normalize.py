@@ -147,16 +147,18 @@ def _whole_text_words(text: str) -> list[str]:
     """The obviously-right reference: translate the whole casefolded text, then find the words."""
     import re
 
-    from nearsame.normalize import _fold_non_ascii, _latin_table
+    from nearsame.normalize import MARK, _fold_non_ascii, _latin_table
 
     folded = text.casefold().translate(_latin_table())
-    return [w if w.isascii() else _fold_non_ascii(w) for w in re.findall(r"[^\W_]+", folded)]
+    words = re.findall(rf"[^\W_](?:[^\W_]|{MARK})*", folded)
+    return [w if w.isascii() else _fold_non_ascii(w) for w in words]
 
 
 _TRICKY_PIECES = (
     "Corée", "Core\u0301e", "l’usine", "œuvre", "ŉ", "Ŀl", "ǀǁ", "a_b", "_", "Ελλάδα",
     "15\u00a0000", " ", "\n", "\u2009", "\u3000", "\x1c", "«", "»", "-", "İ", "ß", "北京", "\ud800",
-    "K", "\u212a", "²", "ﬁ",
+    "K", "\u212a", "²", "ﬁ", "e\u0301", "\u0301", "\u093e", "नमस्ते", "\u064e", "か\u3099", "\u3099",
+    "\U00011000", "\U0001f600", "\u20e3", "\ufe0f",
 )  # fmt: skip
 
 
@@ -177,13 +179,14 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP
+    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, MARK
 
+    letters = rf"[^\W_{_CJK}](?:[^\W_{_CJK}]|{MARK})*"  # combining marks belong to the word
     token_re = re.compile(
         rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
         r"|(\d+[.,]\d+)(?![\w])"
-        rf"|([{_CJK}])"
-        rf"|([^\W_{_CJK}]+(?:[{_APOS}][^\W_{_CJK}]+)*)"
+        rf"|([{_CJK}]{MARK}*)"
+        rf"|({letters}(?:[{_APOS}]{letters})*)"
     )
     elision_re = re.compile(
         rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
@@ -207,6 +210,8 @@ _TOKEN_PIECES = (
     "l'", "L’", "qu’", "jusqu'", "presqu", "quoiqu", "ʼ", "'", "’", "usine", "Corée", "ſ", "\u212a",
     "İ", "ß", "ﬁ", "北京", "・", "゠", "_", "-", ".", ",", " ", "\u00a0", "\u202f", "\u2009", "\n",
     "15 000", "1,234", "1.234", "8,5", "2023", "0", "²", "①", "٣", "\ud800", "«", "»",
+    "e\u0301", "\u0301", "\u0300\u0323", "\u093e", "\u0939\u093f", "\u064e", "\u3099", "\U00011000",
+    "\U0001f600", "\u20e3",
 )  # fmt: skip
 
 
@@ -241,3 +246,118 @@ def test_tokenize_finds_the_tokens_of_the_one_match_at_a_time_reference(
         for index, (word, norm) in enumerate(zip(words, tokens.norms, strict=True))
         if index not in numbers
     )
+
+
+# Combining marks (Mn, Mc, Me) belong to the word they follow: text in NFD (``e`` + U+0301), and
+# the scripts whose letters take vowel signs (Devanagari, Bengali, Thai) or points (Arabic, Hebrew).
+
+_FRENCH = (
+    "Le président de la République a été reçu à l'Élysée, où l'économie française "
+    "était déjà au cœur des débats jusqu'à l'aube."
+)
+
+
+def test_a_text_in_nfd_gives_the_tokens_of_its_nfc_form_with_spans_in_its_own_text() -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", _FRENCH)
+    assert decomposed != _FRENCH
+    tokens, composed = tokenize(decomposed), tokenize(_FRENCH)
+    assert len(tokens) == len(composed) == 25
+    assert tokens.norms == composed.norms
+    assert [unicodedata.normalize("NFC", piece) for piece in words(decomposed)] == words(_FRENCH)
+    assert words(decomposed)[1] == "pre\u0301sident"  # the span of the original, accent included
+
+
+def test_a_hindi_sentence_gives_whole_words_with_their_vowel_signs() -> None:
+    text = "भारत की राजधानी दिल्ली में आज भारी बारिश हुई।"
+    tokens = tokenize(text)
+    assert words(text) == ["भारत", "की", "राजधानी", "दिल्ली", "में", "आज", "भारी", "बारिश", "हुई"]
+    # the spans are code points of the text, vowel signs (U+093E, U+0940, ...) and virama included
+    assert tokens.starts == (0, 5, 8, 16, 23, 27, 30, 35, 41)
+    assert tokens.ends == (4, 7, 15, 22, 26, 29, 34, 40, 44)
+    assert tokens.norms[:4] == tuple(fold(word) for word in ["भारत", "की", "राजधानी", "दिल्ली"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ذَهَبَ الوَلَدُ إِلَى المَدْرَسَةِ", ["ذَهَبَ", "الوَلَدُ", "إِلَى", "المَدْرَسَةِ"]),  # harakat
+        ("שָׁלוֹם עוֹלָם", ["שָׁלוֹם", "עוֹלָם"]),  # Hebrew points
+        ("ভারতের রাজধানী", ["ভারতের", "রাজধানী"]),  # Bengali vowel signs
+        ("ข่าวด่วน วันนี้", ["ข่าวด่วน", "วันนี้"]),  # Thai: a run between spaces
+        ("Vie\u0323\u0302t Nam", ["Vie\u0323\u0302t", "Nam"]),  # Vietnamese in NFD
+        ("\u0301 a\u0301 \u093e", ["a\u0301"]),  # a mark after no word makes no token
+        ("北\U0001f600京 e\U0001f600", ["北", "京", "e"]),  # past the BMP, not a mark
+    ],
+)
+def test_combining_marks_stay_inside_the_word_they_follow(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_a_voiced_kana_in_nfd_is_one_token_like_its_precomposed_form() -> None:
+    import unicodedata
+
+    text = "がっこう ガス"
+    decomposed = unicodedata.normalize("NFD", text)
+    assert words(decomposed) == ["か\u3099", "っ", "こ", "う", "カ\u3099", "ス"]
+    assert tokenize(decomposed).norms == tokenize(text).norms
+
+
+def test_the_combining_marks_are_exactly_unicodes() -> None:
+    """`MARK` matches every character of categories Mn, Mc and Me, and nothing else assigned."""
+    import re
+    import unicodedata
+
+    from nearsame.normalize import MARK, bmp_marks, is_mark
+
+    mark_re = re.compile(MARK)
+    everything = "".join(map(chr, range(0x110000)))
+    matched = {m.start() for m in mark_re.finditer(everything)}
+    categories = {code: unicodedata.category(chr(code)) for code in range(0x110000)}
+    missing = [
+        hex(code)
+        for code, category in categories.items()
+        if category[0] == "M" and code not in matched
+    ]
+    if unicodedata.unidata_version == "14.0.0":  # the list's version (Python 3.11): exactly it
+        assert not missing, "regenerate _MARK_RANGES"
+        assert all(categories[code][0] == "M" or categories[code] == "Cn" for code in matched)
+    else:  # a later Unicode adds marks (and letters in the gaps the ranges span): nearly all
+        assert len(missing) < 0.02 * len(matched), "regenerate _MARK_RANGES"
+    assert set(map(int, bmp_marks().nonzero()[0])) == {code for code in matched if code <= 0xFFFF}
+    assert (
+        is_mark("\u0301")
+        and is_mark("\U000e0100")
+        and not is_mark("e")
+        and not is_mark("\U0001f600")
+    )
+
+
+def test_document_words_keep_marks_in_their_word_like_tokens() -> None:
+    import unicodedata
+
+    from nearsame.normalize import document_words
+
+    assert document_words(unicodedata.normalize("NFD", _FRENCH)) == document_words(_FRENCH)
+    hindi = "भारत की राजधानी दिल्ली"
+    assert document_words(hindi) == list(tokenize(hindi).norms)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "भारत की राजधानी दिल्ली में आज भारी बारिश हुई।",
+        "ذَهَبَ الوَلَدُ إِلَى المَدْرَسَةِ",
+        "Vie\u0323\u0302t Nam e\u0301te\u0301 Ко\u0301ка \U00011013\U00011038",
+    ],
+)
+def test_many_texts_hash_their_marked_words_like_one(text: str) -> None:
+    """`fold_utf8` (many texts at once) keeps a mark in its word, as `fold_piece` does."""
+    import numpy as np
+
+    from nearsame.normalize import document_words
+    from nearsame.sketch import document_hashes, documents_hashes, token_hashes
+
+    assert np.array_equal(documents_hashes(["x", text])[1], document_hashes(text))
+    assert np.array_equal(document_hashes(text), token_hashes(document_words(text)))
