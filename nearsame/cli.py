@@ -499,7 +499,7 @@ def _optimize(store: Index, index_uri: str, show: bool) -> None:
     if done and frozen is not None:
         _warn(f"optimized {index_uri}: checks look keys up in {frozen['file']}")
     else:
-        _warn(f"{index_uri}: another process optimized it meanwhile")
+        _warn(f"{index_uri}: another process optimized it, or set its copy aside, meanwhile")
 
 
 def _optimize_due(store: Index) -> bool:
