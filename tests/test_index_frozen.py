@@ -132,8 +132,8 @@ def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
     assert answers(fast) == answers(plain)
     for index in pair:  # the next add sets the copy aside: no more writes kept for it
         index.add(documents(1, start=51))
-    assert fast.stats().frozen is None and not frozen_files(tmp_path)
-    assert triggers(tmp_path / "fast.db") == []
+    assert fast.stats().frozen == {"file": None, "added_since": 12, "in_use": False}
+    assert not frozen_files(tmp_path) and triggers(tmp_path / "fast.db") == []
     with sqlite3.connect(tmp_path / "fast.db") as db:
         assert db.execute("SELECT count(*) FROM recent").fetchall() == [(0,)]
     db.close()
@@ -264,21 +264,24 @@ def test_nearsame_index_optimize_and_stats(tmp_path: Path) -> None:
     assert memory.returncode == 2 and "memory://: no index here" in memory.stderr
 
 
-def test_index_add_optimizes_a_large_index_by_itself(tmp_path: Path) -> None:
+def test_index_add_refreshes_the_copy_of_an_index_optimized_before_and_only_that(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "news.db"
-    lines = [json.dumps({"id": d.id, "text": d.text}) + "\n" for d in documents(30)]
-    feed = "".join(lines)
-    # as if 10,000 documents were 20
-    boot = "import nearsame.cli as c; c.OPTIMIZE_AT = 20; c.entry_point()"
-    small = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[:12]),
-                     boot=boot)  # fmt: skip
-    assert small.returncode == 0, small.stderr
-    assert "optimized" not in small.stderr and not frozen_files(tmp_path)
-    large = nearsame("index", "add", "-", "--index", str(path), stdin=feed, boot=boot)
-    assert large.returncode == 0, large.stderr
-    assert f"optimized {path}" in large.stderr
-    assert frozen_files(tmp_path) == ["news.db-frozen-1"]
-    again = nearsame("index", "add", "-", "--index", str(path), stdin=feed, boot=boot)
+    lines = [json.dumps({"id": d.id, "text": d.text}) + "\n" for d in documents(40)]
+    first = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[:20]))
+    assert first.returncode == 0, first.stderr
+    assert "optimized" not in first.stderr and not frozen_files(tmp_path)  # never asked for
+    assert nearsame("index", "optimize", "--index", str(path)).returncode == 0
+    one = nearsame("index", "add", "-", "--index", str(path), stdin=lines[20])
+    assert "optimized" not in one.stderr, "a twentieth behind: not yet"
+    more = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[21:23]))
+    assert f"optimized {path}: checks look keys up in news.db-frozen-2" in more.stderr
+    assert frozen_files(tmp_path) == ["news.db-frozen-2"]
+    # three-quarters again added: refreshed too
+    many = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[23:]))
+    assert f"optimized {path}: checks look keys up in news.db-frozen-3" in many.stderr
+    again = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines))
     assert "optimized" not in again.stderr, "nothing added: nothing to do"
 
 

@@ -104,8 +104,9 @@ class IndexStats:
     crowded_keys: int
     size_bytes: int | None
     params: Mapping[str, Any]
-    #: the frozen copy of an optimized SQLite index (`Index.optimize`): its ``file``, the
-    #: documents ``added_since`` it was written, and whether checks use it (``in_use``)
+    #: for an SQLite index ever optimized (`Index.optimize`), its frozen copy: its ``file``
+    #: (``None`` once set aside), the documents ``added_since`` it was written, and whether
+    #: checks use it (``in_use``); ``None`` for an index never optimized
     frozen: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -473,12 +473,11 @@ class SQLiteStore(Store):
     def frozen(self) -> dict[str, Any] | None:
         with self._reading():
             state = self._read_meta("frozen") or {}
-            if state.get("file") is None:
-                return None
-            newest = self._run("SELECT max(num) FROM documents")[0][0] or 0
+            if not state.get("generation"):
+                return None  # never optimized
             return {
-                "file": state["file"],
-                "added_since": newest - state["upto"],
+                "file": state["file"],  # None once set aside
+                "added_since": self._newest() - state["upto"],
                 "in_use": self._frozen_now() is not None,
             }
 
