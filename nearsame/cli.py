@@ -478,9 +478,9 @@ def index_optimize(index_uri: str, progress: bool | None) -> None:
     """Make checks against an SQLite index faster: write a frozen copy of its band table beside
     it (INDEX-frozen-N), which answers lookups without SQLite's B-tree.
 
-    For an index mostly read: from then on every key added is written twice (at 100,000 articles,
-    `check --add` took twice as long). Other processes go on checking and adding meanwhile; `index
-    add` refreshes the copy by itself once it is a tenth behind. See the README.
+    From then on every key added is also written to a table of what is newer than the copy.
+    Other processes go on checking and adding meanwhile; `index add` refreshes the copy by itself
+    once it is a tenth behind. See the README.
     """
     show = sys.stderr.isatty() if progress is None else progress
     with open_index(index_uri, create=False) as store:
