@@ -102,6 +102,8 @@ class IndexStats:
     location: str
     documents: int
     crowded_keys: int
+    #: bytes on disk for an SQLite file (with its log and frozen copy); for Redis, the memory the
+    #: whole server uses (``used_memory``: every prefix, and anything else it holds)
     size_bytes: int | None
     params: Mapping[str, Any]
     #: for an SQLite index ever optimized (`Index.optimize`), its frozen copy: its ``file``
