@@ -103,6 +103,14 @@ def test_an_updated_version_under_an_indexed_id_matches_the_indexed_one(index: I
         index.check(update, add=True)
 
 
+def test_a_closed_index_refuses_to_work(index: Index) -> None:
+    index.add([doc("a", article(1))])
+    index.close()
+    for use in (lambda: index.check(doc("b", article(1))), lambda: index.add([doc("c", "x")])):
+        with pytest.raises(IndexStoreError):
+            use()
+
+
 def test_documents_without_a_word_are_stored_and_match_nothing(index: Index) -> None:
     wordless = [doc("party", "🎉🎉"), doc("dots", "… — !"), doc("blank", " \n ")]
     assert index.add([*wordless, doc("a", article(1))]) == ["party", "dots", "blank", "a"]

@@ -110,6 +110,7 @@ class RedisStore(Store):
         self.location = uri
         self._lease = lease
         self._lock: Lock | None = None
+        self._closed = False
         self._smismember = True  # SMISMEMBER came with Redis 6.2; older servers get SISMEMBERs
         try:
             self._r = redis.Redis.from_url(
@@ -129,6 +130,8 @@ class RedisStore(Store):
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
+        if self._closed:  # redis-py would connect again
+            raise IndexStoreError(f"{self.location}: the index is closed")
         try:
             yield
         except redis.RedisError as error:
@@ -302,6 +305,7 @@ class RedisStore(Store):
         return int(documents), int(crowded), int(memory["used_memory"])
 
     def close(self) -> None:
+        self._closed = True
         client = getattr(self, "_r", None)
         if client is not None:
             client.close()

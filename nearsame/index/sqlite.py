@@ -334,6 +334,7 @@ class SQLiteStore(Store):
         self._checkpointer: _Checkpointer | None = None  # started by the first large write
         self._frozen: Frozen | None = None  # the frozen band table last used, kept mapped
         self._sweep_later = False  # a frozen copy was set aside: delete its file once committed
+        self._closed = False
         self._no_thread = False
 
     def _run(self, sql: str, values: Sequence[Any] = ()) -> list[Any]:
@@ -358,8 +359,13 @@ class SQLiteStore(Store):
                 (name, json.dumps(dict(value), sort_keys=True)),
             )
 
+    def _open(self) -> None:
+        if self._closed:
+            raise IndexStoreError(f"{self.location}: the index is closed")
+
     @contextmanager
     def exclusive(self) -> Iterator[None]:
+        self._open()
         self._run("BEGIN IMMEDIATE")
         try:
             yield
@@ -420,6 +426,7 @@ class SQLiteStore(Store):
     def _reading(self) -> Iterator[None]:
         """One snapshot for the statements inside (the frozen file, ``recent`` and ``removed``
         must be read as of one moment), unless a transaction is open already."""
+        self._open()
         if self._db.in_transaction:
             yield
             return
@@ -689,6 +696,7 @@ class SQLiteStore(Store):
                 path.unlink()
 
     def close(self) -> None:
+        self._closed = True
         try:
             if self._checkpointer is not None:
                 self._checkpointer.close()
