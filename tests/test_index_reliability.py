@@ -171,6 +171,10 @@ def test_a_bad_redis_address_or_damaged_parameters_are_clear_errors(
 ) -> None:
     with pytest.raises(IndexStoreError, match=r"foo=bar: not a usable Redis address"):
         open_index(redis_server.uri("x") + "&foo=bar")
+    with pytest.raises(IndexStoreError, match=r"prefix must be a non-empty name"):
+        open_index(f"redis://127.0.0.1:{redis_server.port}/0?prefix=")
+    with pytest.raises(IndexStoreError, match=r"/abc: the database must be a number"):
+        open_index(f"redis://127.0.0.1:{redis_server.port}/abc")
     with redis.Redis(port=redis_server.port) as client:
         client.set("mixed:params", "garbage{")  # another application's key under the prefix
     with pytest.raises(IndexStoreError, match=r"prefix=mixed: mixed:params is damaged"):

@@ -88,7 +88,9 @@ return 1
 def _parse(uri: str) -> tuple[str, str]:
     """The connection URL without our own options, and the key prefix."""
     parts = urlsplit(uri)
-    query = parse_qs(parts.query)
+    if parts.path.strip("/") and not parts.path.strip("/").isdigit():
+        raise IndexStoreError(f"{uri}: the database must be a number (redis://host:port/0)")
+    query = parse_qs(parts.query, keep_blank_values=True)
     prefix = query.pop("prefix", ["nearsame"])[0]
     if not prefix or any(c in prefix for c in " {}"):
         raise IndexStoreError(f"{uri}: prefix must be a non-empty name without spaces or braces")
