@@ -408,7 +408,8 @@ def index() -> None:
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Show a running count on stderr (default: on a terminal).",
+    help="Show a running count on stderr (default: on a terminal; elsewhere, asked for, a plain "
+    "line every 10 s).",
 )
 @input_options
 def index_add(
@@ -547,7 +548,8 @@ def index_remove(ids: tuple[str, ...], index_uri: str) -> int:
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Show a running count on stderr (default: when stderr is a terminal and stdout is not).",
+    help="Show a running count on stderr (default: when stderr is a terminal and stdout is not; "
+    "where stderr is not a terminal, asked for, a plain line every 10 s).",
 )
 @threshold_options
 @input_options

@@ -3,6 +3,8 @@ count for a stream (`rich.progress`). Both are off when disabled, and vanish onc
 
 from __future__ import annotations
 
+import time
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -78,14 +80,24 @@ class _Rate(ProgressColumn):
 
 class StreamCounter:
     """Documents read and done so far, for a stream whose length is not known in advance:
-    ``nearsame index add`` reading a folder or standard input. The rate is of documents done."""
+    ``nearsame index add`` reading a folder or standard input. The rate is of documents done.
 
-    def __init__(self, description: str, done: str, enabled: bool) -> None:
+    On a terminal, one line that updates itself; asked for where standard error is not a
+    terminal (a log file), a plain line every ``every`` seconds instead, and one at the end.
+    """
+
+    def __init__(self, description: str, done: str, enabled: bool, every: float = 10.0) -> None:
+        console = Console(stderr=True)
+        self._plain = enabled and not console.is_terminal
+        self._every, self._last, self._started = every, 0.0, time.monotonic()
+        self._counts = (0, 0)
+        self._words = (description, done)
+        enabled = enabled and not self._plain
         self._progress = Progress(
             SpinnerColumn(), TextColumn(description),
             TextColumn("{task.fields[read]:,} read, {task.completed:,} " + done), _Rate(),
             TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True, disable=not enabled,
+            console=console, transient=True, disable=not enabled,
             # rich measures a rate over its samples of the last ``speed_estimate_period`` seconds,
             # and a sample is a batch added: 20 s or more each, at 2,000 a batch in a large index
             speed_estimate_period=600,
@@ -99,10 +111,25 @@ class StreamCounter:
 
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
+        if self._plain:
+            self._line()
 
     def update(self, read: int, done: int) -> None:
         """``read`` documents read so far, ``done`` of them done."""
         self._progress.update(self._task, completed=done, read=read)
+        if self._plain:
+            self._counts = (read, done)
+            if time.monotonic() - self._last >= self._every:
+                self._line()
+
+    def _line(self) -> None:
+        self._last = time.monotonic()
+        (read, done), (description, verb) = self._counts, self._words
+        rate = done / max(self._last - self._started, 1e-9)
+        self._progress.console.print(
+            f"nearsame: {description}: {read:,} read, {done:,} {verb} ({rate:,.0f}/s)",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
 
     def print(self, message: str) -> None:
         """``message`` on its own line above the count (as it is, no markup, no wrapping)."""

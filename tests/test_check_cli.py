@@ -210,6 +210,15 @@ def test_a_reader_that_goes_away_stops_check_quietly_as_cat_would(index: str) ->
     process.stderr.close()
 
 
+def test_progress_asked_for_in_a_log_file_is_plain_lines(index: str) -> None:
+    feed = jsonl(*({"id": f"p{n}", "text": article(90 + n)} for n in range(3)))
+    result = run("check", "-", "--index", index, "--progress", stdin=feed)  # stderr: a pipe
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("nearsame: checking: 1 read, 1 decided (")  # then every 10 s
+    assert lines[-2].startswith("nearsame: checking: 3 read, 3 decided (")
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+
+
 def test_an_empty_feed_is_no_document_and_no_error(index: str, cli: Runner) -> None:
     for feed in (b"", b"\n  \n"):
         result = cli("check", "-", "--index", index, "--add", stdin=feed)
