@@ -232,6 +232,55 @@ def test_an_optimize_killed_midway_leaves_a_sound_index_and_its_leftovers_are_sw
     assert answers(fast) == answers(plain)
 
 
+def crowding(start: int, count: int) -> list[Document]:
+    """Documents whose footer crowds its keys (`PARAMS`), whatever came before them."""
+    return [
+        doc(f"c{n}", article(300 + n, sentences=3) + FOOTER) for n in range(start, start + count)
+    ]
+
+
+def test_keys_crowded_by_documents_removed_since_stay_crowded(
+    pair: tuple[Index, Index], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_STALE", 100.0)
+    fast, plain = pair
+    for index in pair:
+        index.add([d for d in documents(20) if FOOTER not in d.text])
+    assert fast.optimize()
+    for index in pair:
+        index.add(crowding(0, 8))
+        for document in crowding(0, 8):  # the newest documents all gone again
+            index.remove(document.id)
+    assert lookups(fast) == lookups(plain) and answers(fast) == answers(plain)
+    assert any(keys for *_, keys in lookups(plain))  # the footer's keys are crowded
+
+
+def test_keys_crowded_while_the_copy_was_written_stay_crowded(
+    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "_STALE", 100.0)
+    fast, plain = pair
+    for index in pair:
+        index.add([d for d in documents(20) if FOOTER not in d.text])
+    meanwhile: list[Index] = []
+
+    def writes(index: Index) -> None:  # a document crowds keys, and is removed, but one stays
+        index.add(crowding(0, 8))
+        for document in crowding(0, 8):
+            index.remove(document.id)
+        index.add([doc("late", article(400))])
+
+    def during(share: float) -> None:
+        if not meanwhile:
+            with open_index(tmp_path / "fast.db") as other:
+                meanwhile.append(other)
+                writes(other)
+
+    assert fast.optimize(during)
+    writes(plain)
+    assert lookups(fast) == lookups(plain) and answers(fast) == answers(plain)
+
+
 def test_an_empty_index_can_be_optimized_and_filled(
     pair: tuple[Index, Index], monkeypatch: pytest.MonkeyPatch
 ) -> None:

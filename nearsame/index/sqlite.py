@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS postings (key INTEGER PRIMARY KEY, entries BLOB);
 CREATE INDEX IF NOT EXISTS crowded ON postings (key) WHERE entries IS NULL;
 CREATE TABLE IF NOT EXISTS recent (key INTEGER PRIMARY KEY, entries BLOB);
+CREATE INDEX IF NOT EXISTS recent_crowded ON recent (key) WHERE entries IS NULL;
 CREATE TABLE IF NOT EXISTS removed (seq INTEGER PRIMARY KEY, num INTEGER NOT NULL);
 """
 # while an index has a frozen copy (or one is being written), these keep in ``recent`` the band
@@ -455,8 +456,11 @@ class SQLiteStore(Store):
         return self._frozen, newest > self._frozen.upto
 
     def _newest(self) -> int:
-        """The number of the latest document added (removed or not)."""
-        return int(self._run("SELECT max(num) FROM documents")[0][0] or 0)
+        """The number of the latest document ever added, removed or not (AUTOINCREMENT's mark:
+        ``max(num)`` would go back when the latest documents are removed, and the entries they
+        left in ``recent``, such as keys they crowded, would then be overlooked)."""
+        rows = self._run("SELECT seq FROM sqlite_sequence WHERE name = 'documents'")
+        return int(rows[0][0]) if rows else 0
 
     def _retire_stale_copy(self) -> None:
         """Before a write: once the frozen copy is too far behind to be used (or was never
@@ -674,9 +678,16 @@ class SQLiteStore(Store):
                 after = found[int(np.searchsorted(found["num"], upto, side="right")) :]
                 if len(after):
                     rows.append((key, after.tobytes()))
+        # the crowded keys stay: a key crowded by a document added and removed while the copy
+        # was written is crowded still, though no document left says so (read through their
+        # index, so that the rest of ``recent`` goes at once, however large)
+        crowded = self._run("SELECT key, NULL FROM recent WHERE entries IS NULL")
         self._run("DELETE FROM recent")
         try:
-            self._db.executemany("INSERT INTO recent (key, entries) VALUES (?, ?)", rows)
+            self._db.executemany(
+                "INSERT INTO recent (key, entries) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                [*crowded, *rows],
+            )
         except sqlite3.Error as error:
             raise IndexStoreError(f"{self.location}: {error}") from error
 
