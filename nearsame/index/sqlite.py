@@ -334,7 +334,7 @@ class SQLiteStore(Store):
         self._written = 0  # rows written since the last checkpoint was asked for
         self._checkpointer: _Checkpointer | None = None  # started by the first large write
         self._frozen: Frozen | None = None  # the frozen band table last used, kept mapped
-        self._sweep_later = False  # a frozen copy was set aside: delete its file once committed
+        self._sweep_later = 0  # a frozen copy was set aside: delete files before this generation
         self._closed = False
         self._no_thread = False
 
@@ -376,8 +376,8 @@ class SQLiteStore(Store):
             raise
         self._run("COMMIT")
         if self._sweep_later:
-            self._sweep_later = False
-            self._sweep(None)
+            self._sweep(self._sweep_later)
+            self._sweep_later = 0
         if self._written >= _CHECKPOINT_ROWS:
             self._written = 0
             self._checkpoint()
@@ -479,7 +479,7 @@ class SQLiteStore(Store):
         if frozen.get("file"):
             retired = {**frozen, "file": None}
             self._run("UPDATE meta SET value = ? WHERE name = 'frozen'", (json.dumps(retired),))
-        self._sweep_later = True
+        self._sweep_later = int(frozen.get("generation", 0)) + 1
 
     def frozen(self) -> dict[str, Any] | None:
         with self._reading():
@@ -621,6 +621,9 @@ class SQLiteStore(Store):
         if self._path is None:
             return False
         with self.exclusive():  # from now on, every write is recorded for the copy to come
+            # a copy already too far behind is set aside first: a write in another process
+            # meanwhile would set it aside, and this copy's writes with it
+            self._retire_stale_copy()
             before = self._read_meta("frozen")
             if before is None:
                 before = {"generation": 0, "file": None, "upto": 0}
@@ -636,7 +639,7 @@ class SQLiteStore(Store):
                 self._script(_MIRROR)
         generation = int(before["generation"]) + 1
         name = f"{self._path.name}-frozen-{generation}"
-        temporary = self._path.with_name(f"{name}.{os.getpid()}.tmp")
+        temporary = self._path.with_name(f"{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
         try:
             with self._reading():
                 upto = self._newest()
@@ -659,7 +662,7 @@ class SQLiteStore(Store):
             ) from error
         finally:
             temporary.unlink(missing_ok=True)
-        self._sweep(name)
+        self._sweep(generation)
         return True
 
     def _restart_recent(self, upto: int, keys_of: Callable[[bytes], Keys]) -> None:
@@ -691,18 +694,21 @@ class SQLiteStore(Store):
         except sqlite3.Error as error:
             raise IndexStoreError(f"{self.location}: {error}") from error
 
-    def _sweep(self, current: str | None) -> None:
-        """Delete the frozen copies other than ``current`` (readers that have one open keep it),
-        and what a copy interrupted in a process that no longer runs left."""
+    def _sweep(self, below: int) -> None:
+        """Delete the frozen copies of generations before ``below`` (readers that have one open
+        keep it; a later one, which another process may have written since, stays), and what a
+        copy interrupted in a process that no longer runs left."""
         if self._path is None:
             return
-        for path in self._path.parent.glob(f"{glob.escape(self._path.name)}-frozen-*"):
-            if path.name == current:
-                continue
-            if path.suffix == ".tmp":
-                pid = path.stem.rpartition(".")[2]
+        prefix = f"{self._path.name}-frozen-"
+        for path in self._path.parent.glob(f"{glob.escape(prefix)}*"):
+            generation, _, rest = path.name[len(prefix) :].partition(".")
+            if rest:  # ``N.PID-TOKEN.tmp``, being written unless that process is gone
+                pid = rest.partition("-")[0]
                 if not pid.isdigit() or _running(int(pid)):
                     continue
+            elif not generation.isdigit() or int(generation) >= below:
+                continue
             with suppress(OSError):
                 path.unlink()
 
