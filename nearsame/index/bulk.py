@@ -101,7 +101,7 @@ class _Worker:
             )
         except subprocess.TimeoutExpired:
             self._process.kill()
-            how = "answered with something else than what it was asked for"
+            how = "sent back something other than entries"
         self.failure = f"a worker process {how}{_last_line(self._log)}"
 
     def _send(self, *messages: object) -> bool:
