@@ -148,11 +148,7 @@ def bench_index(
         optimized: dict[str, Any] = {}
         if index.stats().backend == "sqlite" and not uri.startswith("memory:"):
             if index.stats().frozen is None and check_add:  # never optimized: as after `index add`
-                latency = check_add_latency(uri, check_add)
-                optimized["check_add_before_optimize_ms"] = {
-                    name: 1000 * t
-                    for name, t in zip(("median", "p99", "mean"), latency, strict=True)
-                }
+                optimized["check_add_before_optimize_ms"] = check_add_latency(uri, check_add)
             optimized.update(_optimize(index, uri, checks))
         index.check(checks[0])  # warm the process (imports, caches) as a long-running worker is
         times, statuses = [], {"unique": 0, "duplicate": 0, "overlap": 0}
@@ -190,10 +186,10 @@ def _optimize(index: Index, uri: str, checks: Sequence[Document]) -> dict[str, A
             "ratio": table / frozen, "same_decisions": same}}  # fmt: skip
 
 
-def check_add_latency(uri: str, documents: Sequence[Document]) -> tuple[float, float, float]:
-    """Median, 99th percentile and mean of ``check(doc, add=True)`` (one durable transaction
-    each; the mean is what a pipeline's rate depends on); the documents are removed again
-    afterwards, leaving the index as it was built."""
+def check_add_latency(uri: str, documents: Sequence[Document]) -> dict[str, float]:
+    """Median, 99th percentile and mean of ``check(doc, add=True)``, in milliseconds (one
+    durable transaction each; the mean is what a pipeline's rate depends on); the documents are
+    removed again afterwards, leaving the index as it was built."""
     times = []
     with open_index(uri) as index:
         for document in documents:
@@ -202,7 +198,8 @@ def check_add_latency(uri: str, documents: Sequence[Document]) -> tuple[float, f
             times.append(time.perf_counter() - start)
         for document in documents:
             index.remove(document.id)
-    return (*_percentiles(times), statistics.mean(times))
+    median, p99 = _percentiles(times)
+    return {"median": 1000 * median, "p99": 1000 * p99, "mean": 1000 * statistics.mean(times)}
 
 
 _STAGES = {  # stage: (where it is looked up, its name there)
@@ -433,11 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if backend == "sqlite" and args.stages:
                     results[backend]["stages_ms"] = stage_profile(uri, checks)
                 if backend in ("sqlite", "redis"):  # SQLite: optimized by now
-                    latency = check_add_latency(uri, extra)
-                    results[backend]["check_add_ms"] = {
-                        name: 1000 * t
-                        for name, t in zip(("median", "p99", "mean"), latency, strict=True)
-                    }
+                    results[backend]["check_add_ms"] = check_add_latency(uri, extra)
                 print(json.dumps(results[backend]), file=sys.stderr, flush=True)
         finally:
             if redis_server is not None:
