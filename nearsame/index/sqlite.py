@@ -670,17 +670,13 @@ class SQLiteStore(Store):
         `exclusive`), read again from the band table under those documents' keys."""
         later = self._run("SELECT signatures FROM documents WHERE num > ?", (upto,))
         keys = np.unique(np.concatenate([np.empty(0, np.int64), *(keys_of(s) for (s,) in later)]))
-        rows: list[tuple[int, bytes | None]] = []
-        for chunk in _chunks(keys.tolist()):
-            sql = f"SELECT key, entries FROM postings WHERE key IN ({_marks(len(chunk))})"
-            for key, blob in self._run(sql, chunk):
-                if blob is None:
-                    rows.append((key, None))  # crowded
-                    continue
-                found = np.frombuffer(blob, dtype=ENTRY)  # in the order added: by number
-                after = found[int(np.searchsorted(found["num"], upto, side="right")) :]
-                if len(after):
-                    rows.append((key, after.tobytes()))
+        found, blobs, crowded_now = self._table("postings", keys.tolist())
+        rows: list[tuple[int, bytes | None]] = [(key, None) for key in crowded_now]
+        for key, blob in zip(found, blobs, strict=True):
+            entries = np.frombuffer(blob, dtype=ENTRY)  # in the order added: by number
+            after = entries[int(np.searchsorted(entries["num"], upto, side="right")) :]
+            if len(after):
+                rows.append((key, after.tobytes()))
         # the crowded keys stay: a key crowded by a document added and removed while the copy
         # was written is crowded still, though no document left says so (read through their
         # index, so that the rest of ``recent`` goes at once, however large)
