@@ -360,6 +360,14 @@ class SQLiteStore(Store):
                 (name, json.dumps(dict(value), sort_keys=True)),
             )
 
+    def _set_meta(self, name: str, value: Mapping[str, Any]) -> None:
+        """Record ``value`` under ``name``, in place of what was there (inside `exclusive`)."""
+        self._run(
+            "INSERT INTO meta (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, json.dumps(dict(value))),
+        )
+
     def _open(self) -> None:
         if self._closed:
             raise IndexStoreError(f"{self.location}: the index is closed")
@@ -478,7 +486,7 @@ class SQLiteStore(Store):
         self._run("DELETE FROM removed")
         if frozen.get("file"):
             retired = {**frozen, "file": None}
-            self._run("UPDATE meta SET value = ? WHERE name = 'frozen'", (json.dumps(retired),))
+            self._set_meta("frozen", retired)
         self._sweep_later = int(frozen.get("generation", 0)) + 1
 
     def frozen(self) -> dict[str, Any] | None:
@@ -627,15 +635,11 @@ class SQLiteStore(Store):
             before = self._read_meta("frozen")
             if before is None:
                 before = {"generation": 0, "file": None, "upto": 0}
-                self._run(
-                    "INSERT INTO meta (name, value) VALUES ('frozen', ?)", (json.dumps(before),)
-                )
+                self._set_meta("frozen", before)
             mirror = self._read_meta("mirror")
             if mirror is None:
                 mirror = {"since": secrets.token_hex(8), "upto": self._newest()}
-                self._run(
-                    "INSERT INTO meta (name, value) VALUES ('mirror', ?)", (json.dumps(mirror),)
-                )
+                self._set_meta("mirror", mirror)
                 self._script(_MIRROR)
         generation = int(before["generation"]) + 1
         name = f"{self._path.name}-frozen-{generation}"
@@ -655,7 +659,7 @@ class SQLiteStore(Store):
                 self._restart_recent(upto, keys_of)
                 self._run("DELETE FROM removed WHERE seq <= ?", (seen,))
                 after = {"generation": generation, "file": name, "upto": upto}
-                self._run("UPDATE meta SET value = ? WHERE name = 'frozen'", (json.dumps(after),))
+                self._set_meta("frozen", after)
         except (OSError, sqlite3.Error) as error:
             raise IndexStoreError(
                 f"{self.location}: cannot write its frozen copy: {error}"
