@@ -506,10 +506,10 @@ def _optimize_due(store: Index) -> bool:
     """Whether `index add` should optimize again the index it added to: one that was optimized
     before (it is a choice: see `index optimize`), whose copy was set aside or is more than a
     tenth behind."""
-    frozen = store.stats().frozen
-    if frozen is None:
+    stats = store.stats()
+    if stats.frozen is None:
         return False
-    return frozen["file"] is None or frozen["added_since"] * 10 > store.stats().documents
+    return stats.frozen["file"] is None or stats.frozen["added_since"] * 10 > stats.documents
 
 
 @index.command("stats")

@@ -194,10 +194,10 @@ class Index:
 
         From then on, every key added is also written to a table of what is newer than the
         copy, which lookups read too. Once more than a quarter of the index is newer, the copy
-        is set aside (checks and adds as before) until the next `optimize`. Other processes go on checking and adding
-        while the copy is written (about a minute at 100,000 articles) and use it from their next
-        check. The copy is a cache: deleted or damaged, the index answers the same from its
-        table. ``progress`` gets the share done, from 0 to 1.
+        is set aside (checks and adds as before) until the next `optimize`. Other processes go
+        on checking and adding while the copy is written (about a minute at 100,000 articles)
+        and use it from their next check. The copy is a cache: deleted or damaged, the index
+        answers the same from its table. ``progress`` gets the share done, from 0 to 1.
         """
         return self._store.freeze(lambda blob: unpack_keys(blob, self.params), progress)
 
@@ -247,10 +247,10 @@ class Index:
         postings = self._store.lookup(prepared.keys, prepared.keys[prepared.channels == VERBATIM])
         own = self._store.find(document.id)
         # a document does not match itself; an updated version of it matches the indexed one
-        itself = own is not None and own.document.text == document.text
         candidates = find_candidates(
             prepared, postings.keys, postings.nums, postings.units, postings.crowded,
-            exclude=own.num if own is not None and itself else -1, limit=self.max_lookup,
+            exclude=own.num if own is not None and own.document.text == document.text else -1,
+            limit=self.max_lookup,
         )  # fmt: skip
         signatures = self._store.signatures(candidates.ranked(self.max_lookup))
         candidates, order = candidates.screened(prepared, signatures, params)
