@@ -192,16 +192,15 @@ class RedisStore(Store):
         pipe = self._r.pipeline(transaction=False)
         if wanted:
             pipe.mget([prefix + str(key) for key in wanted])
-        if asked and self._smismember:
+        at_once = bool(asked) and self._smismember
+        if at_once:
             pipe.smismember(self._key("crowded"), asked)
         else:
             for key in asked:
                 pipe.sismember(self._key("crowded"), str(key))
         replies = pipe.execute()
-        blobs = replies[0] if wanted else []
-        if asked and self._smismember:
-            return blobs, replies[-1]
-        return blobs, replies[1:] if wanted else replies
+        blobs, members = (replies[0], replies[1:]) if wanted else ([], replies)
+        return blobs, members[0] if at_once else members
 
     def documents(self, nums: Sequence[int]) -> list[StoredDocument]:
         with self._errors():
