@@ -70,6 +70,11 @@ def pair(tmp_path: Path) -> Iterator[tuple[Index, Index]]:
         yield fast, plain
 
 
+def add_to_both(pair: tuple[Index, Index], added: list[Document]) -> None:
+    for index in pair:
+        index.add(added)
+
+
 def triggers(path: Path) -> list[str]:
     with sqlite3.connect(path) as db:
         found = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
@@ -117,21 +122,19 @@ def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
     pair: tuple[Index, Index], tmp_path: Path
 ) -> None:
     fast, plain = pair
-    for index in pair:
-        index.add(documents(40))
+    add_to_both(pair, documents(40))
     assert triggers(tmp_path / "fast.db") == []  # adds pay for nothing until an optimize
     assert fast.optimize()
     assert triggers(tmp_path / "fast.db") == ["recent_insert", "recent_removed", "recent_update"]
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": True}
-    for index in pair:
-        index.add(documents(10, start=40))  # a quarter: still used
+    add_to_both(pair, documents(10, start=40))  # a quarter: still used
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 10, "in_use": True}
-    for index in pair:
-        index.add(documents(1, start=50))
+    add_to_both(pair, documents(1, start=50))
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 11, "in_use": False}
     assert answers(fast) == answers(plain)
-    for index in pair:  # the next add sets the copy aside: no more writes kept for it
-        index.add(documents(1, start=51))
+    add_to_both(
+        pair, documents(1, start=51)
+    )  # the next add sets the copy aside: no more writes kept for it
     assert fast.stats().frozen == {"file": None, "added_since": 12, "in_use": False}
     assert not frozen_files(tmp_path) and triggers(tmp_path / "fast.db") == []
     with sqlite3.connect(tmp_path / "fast.db") as db:
@@ -148,8 +151,7 @@ def test_a_missing_or_damaged_copy_changes_no_answer(
     pair: tuple[Index, Index], tmp_path: Path, damage: str
 ) -> None:
     fast, plain = pair
-    for index in pair:
-        index.add(documents(40))
+    add_to_both(pair, documents(40))
     assert fast.optimize()
     copy = tmp_path / "fast.db-frozen-1"
     expected = answers(plain)
@@ -175,8 +177,7 @@ def test_checks_and_adds_in_this_process_see_another_process_optimize_again_and_
     pair: tuple[Index, Index], tmp_path: Path
 ) -> None:
     fast, plain = pair
-    for index in pair:
-        index.add(documents(30))
+    add_to_both(pair, documents(30))
     optimizer = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time; from nearsame.index import open_index\n"
@@ -202,11 +203,9 @@ def test_an_optimize_killed_midway_leaves_a_sound_index_and_its_leftovers_are_sw
     pair: tuple[Index, Index], tmp_path: Path
 ) -> None:
     fast, plain = pair
-    for index in pair:
-        index.add(documents(40))
+    add_to_both(pair, documents(40))
     assert fast.optimize()
-    for index in pair:
-        index.add(documents(5, start=40))
+    add_to_both(pair, documents(5, start=40))
     # a process that stops for good half-way through writing the next copy
     process = subprocess.Popen(
         [sys.executable, "-c",
@@ -245,8 +244,7 @@ def test_keys_crowded_by_documents_removed_since_stay_crowded(
 ) -> None:
     monkeypatch.setattr(sqlite_store, "_STALE", 100.0)
     fast, plain = pair
-    for index in pair:
-        index.add([d for d in documents(20) if FOOTER not in d.text])
+    add_to_both(pair, [d for d in documents(20) if FOOTER not in d.text])
     assert fast.optimize()
     for index in pair:
         index.add(crowding(0, 8))
@@ -261,8 +259,7 @@ def test_keys_crowded_while_the_copy_was_written_stay_crowded(
 ) -> None:
     monkeypatch.setattr(sqlite_store, "_STALE", 100.0)
     fast, plain = pair
-    for index in pair:
-        index.add([d for d in documents(20) if FOOTER not in d.text])
+    add_to_both(pair, [d for d in documents(20) if FOOTER not in d.text])
     meanwhile: list[Index] = []
 
     def writes(index: Index) -> None:  # a document crowds keys, and is removed, but one stays
@@ -286,11 +283,9 @@ def test_optimizing_a_copy_too_far_behind_survives_adds_meanwhile(
     pair: tuple[Index, Index], tmp_path: Path
 ) -> None:
     fast, plain = pair
-    for index in pair:
-        index.add(documents(20))
+    add_to_both(pair, documents(20))
     assert fast.optimize()
-    for index in pair:
-        index.add(documents(6, start=20))  # more than a quarter: the copy is no longer used
+    add_to_both(pair, documents(6, start=20))  # more than a quarter: the copy is no longer used
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 6, "in_use": False}
 
     def during(share: float) -> None:  # another process adds while the new copy is written
@@ -311,8 +306,7 @@ def test_an_empty_index_can_be_optimized_and_filled(
     fast, plain = pair
     assert fast.optimize()
     assert answers(fast) == answers(plain)
-    for index in pair:
-        index.add(documents(1))
+    add_to_both(pair, documents(1))
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 1, "in_use": False}
     assert fast.optimize() and answers(fast) == answers(plain)
 
