@@ -374,6 +374,7 @@ def _utf8_folds() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDA
     which 3-byte characters are spaces to it (by code point): what casefolding, the Latin table
     and the word pattern make of each, where that is one ASCII letter, nothing or a boundary."""
     table = _latin_table()
+    marks = bmp_marks()  # a combining mark belongs to the word before it
     actions = np.zeros(0x800, dtype=np.uint8)
     letters = np.zeros(0x800, dtype=np.uint8)
     for code in range(0x80, 0x800):
@@ -386,14 +387,14 @@ def _utf8_folds() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDA
             actions[code] = _DROP
         elif folded is not None and len(folded) == 1 and folded.isascii() and folded.isalnum():
             actions[code], letters[code] = _LETTER, ord(folded)
-        elif folded is None and cased == char and not char.isalnum() and not is_mark(char):
+        elif folded is None and cased == char and not char.isalnum() and not marks[code]:
             actions[code] = _SPACE
     spaces = np.array(
         [chr(code).casefold() == chr(code) and not chr(code).isalnum() for code in range(0x10000)],
         dtype=bool,
     )
     spaces[:0x800] = False
-    spaces &= ~bmp_marks()  # a combining mark belongs to the word before it
+    spaces &= ~marks
     return actions, letters, spaces
 
 
