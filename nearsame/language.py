@@ -7,20 +7,18 @@ when their phrasing differs. Numbers are content words (``15000`` is a fact).
 
 from __future__ import annotations
 
-import gzip
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from importlib.util import find_spec
 from itertools import chain, islice, repeat
-from pathlib import Path
 
 import Stemmer
 from stop_words import get_stop_words
 
+from nearsame.frequencies import frequencies
 from nearsame.memo import Memo
 from nearsame.normalize import ELISION_NORMS, Tokens, fold
 
@@ -209,55 +207,6 @@ def word_terms(
     return _content_words(language).word_terms(words, norms, numbers)
 
 
-def _wordlist(language: str) -> list[list[str]] | None:
-    """wordfreq's ``best`` list for ``language`` (``large`` if there is one, else ``small``), read
-    straight from its data file, or ``None`` when there is no file of exactly that name.
-
-    Importing wordfreq costs about 0.4 s (langcodes, ftfy); reading its file is all a known
-    language needs.
-    """
-    spec = find_spec("wordfreq")
-    folders = spec.submodule_search_locations if spec else None
-    if not folders:
-        return None
-    for size in ("large", "small"):
-        path = Path(next(iter(folders))) / "data" / f"{size}_{language}.msgpack.gz"
-        if path.is_file():
-            try:  # wordfreq's own reader (a dependency of wordfreq)
-                import msgpack  # type: ignore[import-untyped]
-            except ImportError:
-                return None
-            with gzip.open(path, "rb") as handle:
-                data = msgpack.load(handle, raw=False)
-            header = data[0]
-            if (
-                isinstance(header, dict)
-                and header.get("format") == "cB"
-                and header.get("version") == 1
-            ):
-                return list(data[1:])
-            return None
-    return None
-
-
-@cache
-def _frequencies(language: str) -> dict[str, float]:
-    """wordfreq's frequency table for ``language`` (empty when wordfreq has none): the values of
-    ``wordfreq.get_frequency_dict(language)``."""
-    pack = _wordlist(language) if language.isalpha() else None
-    if pack is None:
-        from wordfreq import get_frequency_dict
-
-        try:
-            return dict(get_frequency_dict(language))
-        except (LookupError, ValueError):
-            return {}
-    found: dict[str, float] = {}
-    for index, bucket in enumerate(pack):
-        found.update(dict.fromkeys(bucket, 10 ** (-index / 100)))  # wordfreq.cB_to_freq(-index)
-    return found
-
-
 @lru_cache(maxsize=262_144)
 def word_information(word: str, language: str | None) -> float:
     """How much a word says, from its frequency in general text (wordfreq): ``8 - zipf``.
@@ -269,7 +218,7 @@ def word_information(word: str, language: str | None) -> float:
         return _UNSEEN_INFORMATION
     if not word.isascii():  # wordfreq's words are composed (NFC): ``é``, not ``e`` + U+0301
         word = unicodedata.normalize("NFC", word)
-    frequency = _frequencies(language).get(word)
+    frequency = frequencies(language).get(word)
     if not frequency:
         return _UNSEEN_INFORMATION
     return max(0.5, _ZIPF_CEILING - (math.log10(frequency) + 9.0))

@@ -382,19 +382,6 @@ def test_a_fresh_process_checks_without_importing_datasketch_or_wordfreq(tmp_pat
     assert found.stdout.split() == ["duplicate"]
 
 
-@pytest.mark.parametrize("language", ["fr", "en", "ca", "xx"])
-def test_word_frequencies_read_from_wordfreqs_files_are_wordfreqs(language: str) -> None:
-    from wordfreq import get_frequency_dict
-
-    from nearsame.language import _frequencies
-
-    try:
-        expected = dict(get_frequency_dict(language))
-    except LookupError:
-        expected = {}
-    assert list(_frequencies(language).items()) == list(expected.items())
-
-
 def _checkpointers() -> int:
     return sum(thread.name == "nearsame-checkpoint" for thread in threading.enumerate())
 
