@@ -223,7 +223,9 @@ def pair_estimates(first: Signatures, second: Signatures) -> npt.NDArray[np.floa
         raise ValueError(f"signature arrays differ in shape: {first.shape} and {second.shape}")
     if not len(first):
         return np.zeros(0)
-    return np.asarray(np.mean(first == second, axis=1), dtype=np.float64)
+    # the share of equal values (as `np.mean` gives it, without its float conversion)
+    equal: npt.NDArray[np.intp] = np.count_nonzero(first == second, axis=1)
+    return np.true_divide(equal, first.shape[1], dtype=np.float64)
 
 
 def estimate_pairs(

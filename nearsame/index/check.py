@@ -15,6 +15,7 @@ answers what ``nearsame compare`` answers.
 from __future__ import annotations
 
 import itertools
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,7 @@ Keys = npt.NDArray[np.int64]
 Ints = npt.NDArray[np.int64]
 Signatures = npt.NDArray[np.uint32]
 _SPAN = 1 << 32  # more units than a document has
+_HEAD = struct.Struct("<3i")  # the counts that open `pack_signatures`
 
 
 def stored_params(params: Params) -> dict[str, Any]:
@@ -294,38 +296,71 @@ def _rows(units: Ints, wanted: Ints) -> tuple[Ints, npt.NDArray[np.bool_]]:
     return np.where(found, rows, 0), found
 
 
-def _estimates(
-    theirs: Ints,
-    their_units: Ints,
-    their_signatures: Signatures,
-    mine: Ints,
-    my_units: Ints,
-    my_signatures: Signatures,
-) -> npt.NDArray[np.float64]:
-    """The Jaccard similarity the signatures estimate for each pair ``(theirs[k], mine[k])`` of
-    units (0 where a unit has no signature); ``*_units`` ascending, one per signature row."""
-    found = np.zeros(len(theirs))
-    rows_t, has_t = _rows(their_units, theirs)
-    rows_m, has_m = _rows(my_units, mine)
-    both = has_t & has_m
-    if both.any():
-        found[both] = pair_estimates(their_signatures[rows_t[both]], my_signatures[rows_m[both]])
-    return found
+def _ranges(starts: Ints, counts: Ints) -> Ints:
+    """``starts[k], starts[k] + 1, ..., starts[k] + counts[k] - 1`` for every ``k``, in turn."""
+    before = np.cumsum(counts) - counts
+    return np.repeat(starts - before, counts) + np.arange(int(counts.sum()))
 
 
-def _signature_arrays(
-    blob: bytes, params: Params
-) -> tuple[npt.NDArray[np.int32], Signatures, npt.NDArray[np.int32], Signatures]:
-    """Units and signatures of both unit channels of `pack_signatures`, as arrays (no copies)."""
+@dataclass(frozen=True, slots=True)
+class _Stacked:
+    """One unit channel of several documents' signatures (`pack_signatures`) read at once:
+    document ``k``'s unit ``u`` is ``keys[i] = k * _SPAN + u`` (ascending) and its signature is
+    ``values[starts[i] : starts[i] + width]``."""
+
+    keys: Ints
+    starts: Ints
+    width: int
+
+    def estimates(
+        self,
+        values: Signatures,
+        theirs: Ints,
+        mine: Ints,
+        my_units: Ints,
+        my_signatures: Signatures,
+    ) -> npt.NDArray[np.float64]:
+        """The Jaccard similarity the signatures estimate for each pair ``(theirs[k], mine[k])``
+        of units (``theirs`` as ``keys``; 0 where a unit has no signature)."""
+        found = np.zeros(len(theirs))
+        rows_t, has_t = _rows(self.keys, theirs)
+        rows_m, has_m = _rows(my_units, mine)
+        both = has_t & has_m
+        if both.any():
+            starts = self.starts[rows_t[both]]
+            their_signatures = values[starts[:, None] + np.arange(self.width)]
+            found[both] = pair_estimates(their_signatures, my_signatures[rows_m[both]])
+        return found
+
+
+def _stack(blobs: Sequence[bytes], params: Params) -> tuple[Signatures, _Stacked, _Stacked]:
+    """The unit signatures of every blob of `pack_signatures` in one array (the whole-document
+    signature that ends each blob left out), with no step per blob but reading its counts."""
     s = params.sketch
-    n_v, n_c = (int(v) for v in np.frombuffer(blob, dtype=np.int32, count=2))
-    v_units = np.frombuffer(blob, dtype=np.int32, count=n_v, offset=12)
-    c_units = np.frombuffer(blob, dtype=np.int32, count=n_c, offset=12 + 4 * n_v)
-    offset = 12 + 4 * (n_v + n_c)
-    verbatim = np.frombuffer(blob, np.uint32, n_v * s.num_perm, offset).reshape(n_v, s.num_perm)
-    offset += 4 * n_v * s.num_perm
-    content = np.frombuffer(blob, np.uint32, n_c * s.content_num_perm, offset)
-    return v_units, verbatim, c_units, content.reshape(n_c, s.content_num_perm)
+    heads = np.array([_HEAD.unpack_from(blob) for blob in blobs], dtype=np.int64).reshape(-1, 3)
+    n_v, n_c = heads[:, 0], heads[:, 1]
+    lengths = 3 + n_v + n_c + n_v * s.num_perm + n_c * s.content_num_perm  # in 4-byte values
+    values = np.frombuffer(
+        b"".join(
+            memoryview(blob)[: 4 * n] for blob, n in zip(blobs, lengths.tolist(), strict=True)
+        ),
+        dtype="<u4",
+    )
+    firsts = np.cumsum(lengths) - lengths
+    owners = np.arange(len(blobs), dtype=np.int64) * _SPAN
+    v_signatures = firsts + 3 + n_v + n_c
+    channels = [
+        _Stacked(
+            keys=np.repeat(owners, counts) + values[_ranges(units, counts)].astype(np.int64),
+            starts=np.repeat(signatures, counts) + _ranges(np.zeros_like(counts), counts) * width,
+            width=width,
+        )
+        for counts, units, signatures, width in (
+            (n_v, firsts + 3, v_signatures, s.num_perm),
+            (n_c, firsts + 3 + n_v, v_signatures + n_v * s.num_perm, s.content_num_perm),
+        )
+    ]
+    return values, channels[0], channels[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,23 +405,21 @@ class Candidates:
         found = [(num, self.pairs[num]) for num in signatures if num in self.pairs]
         if found:
             # every document's pairs at once: rows of their signatures, stacked document by document
-            arrays = [_signature_arrays(signatures[num], params) for num, _ in found]
+            values, verbatim_rows, content_rows = _stack(
+                [signatures[num] for num, _ in found], params
+            )
             sizes = [len(these) for _, these in found]
             table = np.concatenate([these for _, these in found])
-            owner = np.repeat(np.arange(len(found), dtype=np.int64), sizes)
-            estimates = []
-            for channel, my_units, my_signatures in (
-                (0, mine.verbatim_units, mine.verbatim),
-                (2, mine.content_units, mine.content),
-            ):
-                units = [a[channel].astype(np.int64) for a in arrays]
-                # document k's unit u is k * _SPAN + u: ascending over the stack
-                stacked = np.concatenate([k * _SPAN + u for k, u in enumerate(units)])
-                rows = np.concatenate([a[channel + 1] for a in arrays])
-                estimates.append(_estimates(
-                    owner * _SPAN + table[:, 0], stacked, rows,
-                    table[:, 1], np.asarray(my_units, dtype=np.int64), my_signatures,
-                ))  # fmt: skip
+            theirs = np.repeat(np.arange(len(found), dtype=np.int64) * _SPAN, sizes) + table[:, 0]
+            estimates = [
+                rows.estimates(
+                    values, theirs, table[:, 1], np.asarray(my_units, dtype=np.int64), my_signatures
+                )
+                for rows, my_units, my_signatures in (
+                    (verbatim_rows, mine.verbatim_units, mine.verbatim),
+                    (content_rows, mine.content_units, mine.content),
+                )
+            ]
             verbatim, content = estimates
             keep_all = (verbatim >= floors[0]) | (content >= floors[1])
             best = np.maximum(verbatim, content)
@@ -402,6 +435,32 @@ class Candidates:
             key=lambda n: (n not in self.whole, -strength.get(n, 0.0), n),
         )
         return screened, order
+
+
+def _pairs_by_document(nums: Ints, theirs: Ints, mine: Ints) -> dict[int, Ints]:
+    """The distinct rows ``(theirs[k], mine[k])`` of each document ``nums[k]``, ascending, as
+    ``(n, 2)`` arrays. All three are non-negative: packed into one integer when they fit (one
+    sort instead of three), sorted as columns otherwise."""
+    if not len(nums):
+        return {}
+    unit_bits, my_bits = int(theirs.max()).bit_length(), int(mine.max()).bit_length()
+    if int(nums.max()).bit_length() + unit_bits + my_bits <= 63:
+        packed = (nums << (unit_bits + my_bits)) | (theirs << my_bits) | mine
+        packed.sort()
+        packed = packed[np.r_[True, packed[1:] != packed[:-1]]]
+        table = np.stack([
+            packed >> (unit_bits + my_bits),
+            (packed >> my_bits) & ((1 << unit_bits) - 1),
+            packed & ((1 << my_bits) - 1),
+        ], axis=1)  # fmt: skip
+    else:
+        columns = nums, theirs, mine
+        table = np.stack(columns, axis=1)[np.lexsort(columns[::-1])]
+        table = table[np.r_[True, (table[1:] != table[:-1]).any(axis=1)]]
+    bounds = np.flatnonzero(np.r_[True, table[1:, 0] != table[:-1, 0], True]).tolist()
+    return {
+        int(table[start, 0]): table[start:stop, 1:] for start, stop in itertools.pairwise(bounds)
+    }
 
 
 def find_candidates(
@@ -432,21 +491,20 @@ def find_candidates(
     whole_rows = my_channels == DOCUMENT
     whole_nums = np.unique(their_nums[whole_rows])
     whole = frozenset(whole_nums.tolist())
-    docs, hits = np.unique(their_nums[~whole_rows], return_counts=True)
+    unit_rows = ~whole_rows
+    their_nums, their_units, my_units = (
+        their_nums[unit_rows],
+        their_units[unit_rows],
+        my_units[unit_rows],
+    )
+    docs, row_docs, hits = np.unique(their_nums, return_inverse=True, return_counts=True)
+    chosen = np.isin(docs, whole_nums)  # then the `limit` first of
     # a close whole fingerprint first, then the most keys shared, then the earliest
-    order = np.lexsort((docs, -hits, ~np.isin(docs, whole_nums)))[:limit]
+    order = np.lexsort((docs, -hits, ~chosen))[:limit]
     ranked = list(zip(docs[order].tolist(), hits[order].tolist(), strict=True))
-    chosen = np.concatenate([docs[order], whole_nums])
-    wanted = ~whole_rows & np.isin(their_nums, chosen)
-    # distinct (document, indexed unit, checked unit) rows, ascending, split by document
-    columns = their_nums[wanted], their_units[wanted], my_units[wanted]
-    table = np.stack(columns, axis=1)[np.lexsort(columns[::-1])]
-    pairs: dict[int, Ints] = {}
-    if len(table):
-        table = table[np.r_[True, (table[1:] != table[:-1]).any(axis=1)]]
-        bounds = np.flatnonzero(np.r_[True, table[1:, 0] != table[:-1, 0], True]).tolist()
-        for start, stop in itertools.pairwise(bounds):
-            pairs[int(table[start, 0])] = table[start:stop, 1:]
+    chosen[order] = True
+    wanted = chosen[row_docs]
+    pairs = _pairs_by_document(their_nums[wanted], their_units[wanted], my_units[wanted])
     is_crowded = np.isin(prepared.keys, np.fromiter(crowded, dtype=np.int64, count=len(crowded)))
     crowded_units = prepared.units[is_crowded & (prepared.channels == VERBATIM)]
     return Candidates(

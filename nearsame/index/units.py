@@ -117,9 +117,7 @@ class HashedUnits:
             first, stop = self.term_offsets[unit : unit + 2].tolist()
             hashes = self.term_hashes[first:stop].tolist()
             found = HashedTerms(zip(hashes, self.weights[first:stop].tolist(), strict=True))
-            found.names = frozenset(
-                h for h, name in zip(hashes, self.names[first:stop].tolist(), strict=True) if name
-            )
+            found.names = frozenset(self.term_hashes[first:stop][self.names[first:stop]].tolist())
             found.total = float(self.totals[unit])
             self._terms[unit] = found
         return found
@@ -229,7 +227,7 @@ def unpack_units(blob: bytes, offset: int = 0) -> HashedUnits:
     at += 8 * n_terms
     weights = np.frombuffer(blob, np.float64, n_terms, at)
     at += 8 * n_terms
-    names = np.frombuffer(blob, np.uint8, n_terms, at).astype(bool)
+    names = np.frombuffer(blob, np.uint8, n_terms, at).view(np.bool_)
     at += n_terms
     totals = np.frombuffer(blob, np.float64, n_units, at)
     at += 8 * n_units
