@@ -6,7 +6,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from nearsame.document import Document
-from nearsame.language import detect_language, word_terms
+from nearsame.language import detect_language, language_code, word_terms
 from nearsame.normalize import Tokens, tokenize_words
 from nearsame.segment import MIN_WORDS, Paragraph, Sentence, segment
 
@@ -33,9 +33,10 @@ class Analysis:
 def analyze(
     document: Document, *, language: str | None = None, min_words: int = MIN_WORDS
 ) -> Analysis:
-    """Analyse ``document``; ``language`` (ISO 639-1) overrides detection and the document's own."""
+    """Analyse ``document``; ``language`` (ISO 639-1) overrides detection and the document's own
+    (read by `language_code`: ``fr-FR`` is ``fr``; one that names no language is detected)."""
     text = document.text
-    lang = language or document.language or detect_language(document.body)
+    lang = language or language_code(document.language) or detect_language(document.body)
     tokens, words, numbers = tokenize_words(text, document.body_start)
     segmentation = segment(text, start=document.body_start, min_words=min_words)
     ranges = tuple(

@@ -25,6 +25,7 @@ from nearsame.engine import compare as engine_compare
 from nearsame.errors import NearsameError
 from nearsame.index import Decision, IdConflictError, Index, open_index
 from nearsame.index.core import ADD_BATCH
+from nearsame.language import LANGUAGES, language_code
 from nearsame.loaders import (
     STDIN_NAME,
     FieldNames,
@@ -91,6 +92,20 @@ class InputOptions:
     language: str | None
 
 
+def _language(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """``--language``: a language code (`language_code`), told apart from a typing slip."""
+    if value is None:
+        return None
+    code = language_code(value)
+    if code is None:
+        raise click.BadParameter(
+            f"{value!r} names no language (a code such as fr, fr-FR, fra or French)"
+        )
+    if code not in LANGUAGES:
+        _warn(f"no stemmer or stop words for {code!r}: its words are compared as they are")
+    return code
+
+
 def input_options(function: F) -> F:
     """The options every command that reads documents shares."""
     decorators = [
@@ -99,8 +114,8 @@ def input_options(function: F) -> F:
         click.option("--id-field", default="id", show_default=True, help="JSON field holding the id."),
         click.option("--title-field", default="title", show_default=True, help="JSON field holding the title."),
         click.option("--date-field", default="date", show_default=True, help="JSON field holding the date."),
-        click.option("--language", "language", default=None, metavar="CODE",
-                     help="Force the language (ISO 639-1, e.g. fr, en) instead of detecting it."),
+        click.option("--language", "language", default=None, metavar="CODE", callback=_language,
+                     help="Force the language (fr, fr-FR, French...) instead of detecting it."),
         click.option("--strict", is_flag=True, help="Exit with status 2 if any input is skipped."),
     ]  # fmt: skip
     for decorator in reversed(decorators):

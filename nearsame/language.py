@@ -27,6 +27,7 @@ __all__ = [
     "ContentWords",
     "content_words",
     "detect_language",
+    "language_code",
     "word_information",
     "word_terms",
 ]
@@ -49,6 +50,30 @@ _MIN_CONFIDENCE = 0.5
 _MIN_STOP_WORDS = 5
 _STOP_WORD_MARGIN = 1.5
 _WORD = re.compile(r"\w+")
+
+
+_NAMES = {name: code for code, name in LANGUAGES.items()}
+
+
+def language_code(value: str | None) -> str | None:
+    """The language code of ``value`` as documents and users write it, or ``None`` when it names
+    no language: ``fr``, ``FR``, ``fr-FR``, ``fr_CA``, ``fra`` and ``French`` all give ``fr``.
+
+    A code of a language outside `LANGUAGES` (``ja``) is kept: its words are compared unstemmed.
+    Tags are read by langcodes (a dependency of wordfreq), imported only for what is not already
+    a code of `LANGUAGES`.
+    """
+    if not value:
+        return None
+    if value in LANGUAGES:
+        return value
+    import langcodes
+
+    try:
+        tag = langcodes.get(value.strip().replace("_", "-"))
+    except ValueError:  # langcodes' LanguageTagError: not a tag, perhaps a name
+        return _NAMES.get(value.strip().casefold())
+    return tag.language if tag.language and tag.is_valid() else None
 
 
 class _Identifier:
@@ -154,8 +179,6 @@ class ContentWords:
     """Maps the tokens of one language to content terms (``None`` for stop words)."""
 
     def __init__(self, language: str | None) -> None:
-        if language is not None and language not in LANGUAGES and len(language) != 2:
-            raise ValueError(f"language must be an ISO 639-1 code such as 'fr', not {language!r}")
         self.language = language if language in LANGUAGES else None
         self._stops = _stop_words(self.language)
         # the term of each word with its `fold` for norm (what `tokenize` gives every token but

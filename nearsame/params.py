@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
 from nearsame.errors import ParameterError
+from nearsame.language import language_code
 from nearsame.segment import MIN_WORDS
 from nearsame.sketch import SketchParams
 from nearsame.verify import Thresholds
@@ -54,6 +55,13 @@ class Params:
         for name in ("verbatim_lsh", "content_lsh", "document_lsh", "duplicate"):
             if not 0.0 < getattr(self, name) < 1.0 + (name == "duplicate"):
                 raise ParameterError(f"{name} must be between 0 and 1, not {getattr(self, name)}")
+        if self.language is not None:
+            code = language_code(self.language)
+            if code is None:
+                raise ParameterError(
+                    f"language must name a language, such as fr, fr-FR or French: {self.language!r}"
+                )
+            object.__setattr__(self, "language", code)
         if self.max_sources < 1 or self.max_bucket < 2:
             raise ParameterError("max_sources must be at least 1 and max_bucket at least 2")
 

@@ -50,6 +50,8 @@ def test_bad_inputs_are_reported_and_the_rest_is_read(tmp_path: Path) -> None:
         ("inspect", "seeds/", "missing.txt", "--strict"),
         ("no-such-command",),
         ("inspect",),
+        ("inspect", "seeds/", "--language", "xx"),
+        ("report", "seeds/", "--language", "klingon"),
     ],
 )
 def test_usage_and_input_errors_exit_2_without_a_traceback(args: tuple[str, ...]) -> None:
@@ -84,3 +86,24 @@ def test_a_50_mb_file_is_skipped_with_a_clear_message_and_the_rest_is_read(tmp_p
     assert result.returncode == 0
     assert b"big.txt" in result.stderr and b"over the limit" in result.stderr
     assert b"003_792bb7683bd44ead.txt" in result.stdout
+
+
+def test_a_language_is_read_as_people_write_it_on_the_command_line_and_in_documents(
+    tmp_path: Path,
+) -> None:
+    forced = run("inspect", "seeds/000_ba787c83ef70fcd0.txt", "--language", "French")
+    assert forced.returncode == 0 and b"language: fr" in forced.stdout
+    unstemmed = run("inspect", "seeds/000_ba787c83ef70fcd0.txt", "--language", "ja")
+    assert unstemmed.returncode == 0 and b"language: ja" in unstemmed.stdout
+    assert b"no stemmer or stop words for 'ja'" in unstemmed.stderr
+    text = (ROOT / "seeds" / "003_792bb7683bd44ead.txt").read_text(encoding="utf-8")
+    written = ["French", "fr-FR", "FR", "fra", "Klingon", "en-GB"]
+    (tmp_path / "docs.jsonl").write_text("".join(
+        json.dumps({"id": f"d{n}", "text": text, "language": language}) + "\n"
+        for n, language in enumerate(written)
+    ), encoding="utf-8")  # fmt: skip
+    result = run("report", str(tmp_path / "docs.jsonl"), "--format", "json")
+    assert result.returncode == 1, result.stderr  # the copies are found
+    languages = [d["language"] for d in json.loads(result.stdout)["documents"]]
+    # a name or tag is read; one that names no language is detected; a wrong one is obeyed
+    assert languages == ["fr", "fr", "fr", "fr", "fr", "en"]

@@ -5,8 +5,10 @@ import sys
 
 import pytest
 
-from nearsame.language import content_words, detect_language
+from nearsame.errors import ParameterError
+from nearsame.language import content_words, detect_language, language_code
 from nearsame.normalize import tokenize
+from nearsame.params import Params
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,26 @@ def test_word_terms_are_the_content_words_of_each_token(language: str | None) ->
     assert word_terms(words, tokens.norms, numbers, language) == expected
     # a second time, from the cache
     assert word_terms(words, tokens.norms, numbers, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("fr", "fr"), ("FR", "fr"), ("fr-FR", "fr"), ("fr_CA", "fr"), (" fr ", "fr"),
+        ("fra", "fr"), ("fre", "fr"), ("French", "fr"), ("GERMAN", "de"), ("pt-BR", "pt"),
+        ("iw", "he"), ("ja", "ja"), ("zh-Hant", "zh"),
+        ("xx", None), ("zz-ZZ", None), ("Klingon", None), ("français", None), ("12", None),
+        ("", None), (None, None), ("fr-", None),
+    ],
+)  # fmt: skip
+def test_a_language_is_read_as_documents_and_people_write_it(
+    written: str | None, code: str | None
+) -> None:
+    assert language_code(written) == code
+
+
+def test_a_forced_language_must_name_one() -> None:
+    assert Params(language="fr-FR").language == "fr"
+    assert Params(language="French") == Params(language="fr")
+    with pytest.raises(ParameterError, match="'xx'"):
+        Params(language="xx")
