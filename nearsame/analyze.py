@@ -36,7 +36,11 @@ def analyze(
     """Analyse ``document``; ``language`` (ISO 639-1) overrides detection and the document's own
     (read by `language_code`: ``fr-FR`` is ``fr``; one that names no language is detected)."""
     text = document.text
-    lang = language or language_code(document.language) or detect_language(document.body)
+    lang = (
+        language_code(language)
+        or language_code(document.language)
+        or detect_language(document.body)
+    )
     tokens, words, numbers = tokenize_words(text, document.body_start)
     segmentation = segment(text, start=document.body_start, min_words=min_words)
     ranges = tuple(

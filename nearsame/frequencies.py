@@ -98,7 +98,7 @@ def _hash_table(bands: list[list[str]]) -> npt.NDArray[np.uint64]:
     # a word in two bands takes the later one, as wordfreq's dict does: the last of equal hashes
     order = np.argsort(hashes[::-1], kind="stable")
     hashes, numbers = hashes[::-1][order], numbers[::-1][order]
-    first = np.r_[True, hashes[1:] != hashes[:-1]]
+    first = np.r_[True, hashes[1:] != hashes[:-1]] if len(hashes) else np.zeros(0, dtype=bool)
     return np.stack([hashes[first], numbers[first]])
 
 
@@ -115,7 +115,7 @@ def _load(path: Path) -> npt.NDArray[np.uint64] | None:
         table: npt.NDArray[np.uint64] = np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, EOFError):
         return None
-    if table.dtype != _U64 or table.ndim != 2 or table.shape[0] != 2:
+    if table.dtype != _U64 or table.ndim != 2 or table.shape[0] != 2 or not table.shape[1]:
         return None
     hashes = table[0]
     if len(hashes) > 1 and not bool((hashes[1:] > hashes[:-1]).all()):
@@ -141,15 +141,19 @@ def frequencies(language: str) -> FrequencyTable | Mapping[str, float]:
     of ``wordfreq.get_frequency_dict(language)``."""
     source = wordlist_file(language)
     if source is not None:
-        cached = _cache_file(source)
-        table = _load(cached)
+        try:  # no home folder (RuntimeError from platformdirs) means no cache
+            cached: Path | None = _cache_file(source)
+        except (OSError, RuntimeError):
+            cached = None
+        table = None if cached is None else _load(cached)
         if table is not None:
             return _HashedTable(table)
         bands = _read_bands(source)
-        if bands is not None:
+        if bands:
             table = _hash_table(bands)
-            with suppress(OSError):  # a read-only home: this process keeps it in memory
-                _save(cached, table)
+            if cached is not None:
+                with suppress(OSError):  # a read-only home: this process keeps it in memory
+                    _save(cached, table)
             return _HashedTable(table)
     from wordfreq import get_frequency_dict
 

@@ -53,6 +53,10 @@ _WORD = re.compile(r"\w+")
 
 
 _NAMES = {name: code for code, name in LANGUAGES.items()}
+#: codes that name no one language: several, none, missing, undetermined
+_NO_LANGUAGE = frozenset({"mul", "zxx", "mis", "und"})
+#: Norwegian Bokmål and Nynorsk, which feeds tag as such: Snowball's and stop-words' Norwegian
+_SAME_AS = {"nb": "no", "nn": "no"}
 
 
 def language_code(value: str | None) -> str | None:
@@ -60,20 +64,28 @@ def language_code(value: str | None) -> str | None:
     no language: ``fr``, ``FR``, ``fr-FR``, ``fr_CA``, ``fra`` and ``French`` all give ``fr``.
 
     A code of a language outside `LANGUAGES` (``ja``) is kept: its words are compared unstemmed.
-    Tags are read by langcodes (a dependency of wordfreq), imported only for what is not already
-    a code of `LANGUAGES`.
+    The first part of a tag is read by langcodes (a dependency of wordfreq; imported only for
+    what is not already a code of `LANGUAGES`, and given only that part, so that its memo of
+    what it parsed stays small however varied the tags); a name is one of `LANGUAGES`' in English.
     """
     if not value:
         return None
     if value in LANGUAGES:
         return value
+    text = value.strip()
+    primary = re.split(r"[-_]", text, maxsplit=1)[0].casefold()
+    if not (primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3):
+        return _NAMES.get(text.casefold())  # also private use (x-klingon): no language
     import langcodes
 
     try:
-        tag = langcodes.get(value.strip().replace("_", "-"))
-    except ValueError:  # langcodes' LanguageTagError: not a tag, perhaps a name
-        return _NAMES.get(value.strip().casefold())
-    return tag.language if tag.language and tag.is_valid() else None
+        tag = langcodes.get(primary)
+    except ValueError:  # langcodes' LanguageTagError
+        return None
+    code = tag.language
+    if not code or not tag.is_valid() or code in _NO_LANGUAGE or "qaa" <= code <= "qtz":
+        return None  # the last: codes left for local use
+    return _SAME_AS.get(code, code)
 
 
 class _Identifier:

@@ -83,3 +83,20 @@ def test_a_cache_folder_that_is_a_file_costs_time_not_answers(cache_home: Path) 
     _same_as_wordfreq("fr")
     assert cache_home.read_text() == "in the way"
     assert not list(cache_home.parent.glob("*.tmp"))
+
+
+def test_no_home_folder_costs_time_not_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nowhere(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("could not determine the home directory")
+
+    monkeypatch.setattr("platformdirs.user_cache_dir", nowhere)
+    frequencies.cache_clear()
+    try:
+        _same_as_wordfreq("fr")
+    finally:
+        frequencies.cache_clear()
+
+
+def test_an_empty_table_finds_nothing() -> None:
+    assert module._HashedTable(module._hash_table([])).get("le") is None
+    assert module._HashedTable(module._hash_table([[]])).get("le") is None

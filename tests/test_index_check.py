@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,3 +90,24 @@ def test_stacked_signatures_estimate_as_each_documents_own(data: st.DataObject) 
             else:
                 expected.append(0.0)
         assert found.tolist() == expected
+
+
+def test_pairs_with_a_negative_number_are_sorted_as_columns() -> None:
+    found = _pairs_by_document(*(np.array(column, dtype=np.int64) for column in
+                                 ([5, 9, 9], [2, -1, 0], [3, 3, 3])))  # fmt: skip
+    assert {num: pairs.tolist() for num, pairs in found.items()} == {
+        5: [[2, 3]],
+        9: [[-1, 3], [0, 3]],
+    }
+
+
+def test_damaged_signatures_are_an_error_not_a_misreading_of_the_others() -> None:
+    s = PARAMS.sketch
+    sketch = DocumentSketch(
+        verbatim_units=(0, 1), verbatim=np.ones((2, s.num_perm), dtype=U32),
+        content_units=(), content=np.empty((0, s.content_num_perm), dtype=U32), document=None,
+    )  # fmt: skip
+    good = pack_signatures(sketch)
+    for damaged in (good[:-8], good[:5], b""):
+        with pytest.raises(ValueError, match="damaged index"):
+            _stack([damaged, good], PARAMS)

@@ -135,8 +135,10 @@ def test_word_terms_are_the_content_words_of_each_token(language: str | None) ->
         ("fr", "fr"), ("FR", "fr"), ("fr-FR", "fr"), ("fr_CA", "fr"), (" fr ", "fr"),
         ("fra", "fr"), ("fre", "fr"), ("French", "fr"), ("GERMAN", "de"), ("pt-BR", "pt"),
         ("iw", "he"), ("ja", "ja"), ("zh-Hant", "zh"),
+        ("nb-NO", "no"), ("nn", "no"), ("Norwegian", "no"), ("fr-", "fr"),
         ("xx", None), ("zz-ZZ", None), ("Klingon", None), ("français", None), ("12", None),
-        ("", None), (None, None), ("fr-", None),
+        ("", None), (None, None), ("x-klingon", None), ("419", None), ("mul", None),
+        ("zxx", None), ("und", None), ("qaa", None), ("a" * 10_000, None),
     ],
 )  # fmt: skip
 def test_a_language_is_read_as_documents_and_people_write_it(
@@ -150,3 +152,15 @@ def test_a_forced_language_must_name_one() -> None:
     assert Params(language="French") == Params(language="fr")
     with pytest.raises(ParameterError, match="'xx'"):
         Params(language="xx")
+
+
+def test_a_language_given_to_analyze_is_read_as_a_document_s_own() -> None:
+    from nearsame.analyze import analyze
+    from nearsame.document import Document
+
+    text = "Le gouvernement français a annoncé mardi une réforme des retraites pour l'an prochain."
+    plain = analyze(Document(id="a", text=text), language="fr")
+    for written in ("fr-FR", "French", "FR"):
+        assert analyze(Document(id="a", text=text), language=written) == plain
+    tagged = analyze(Document(id="a", text=text, language="x-klingon"))  # detected instead
+    assert (tagged.language, tagged.terms) == (plain.language, plain.terms)

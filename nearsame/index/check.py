@@ -337,13 +337,18 @@ def _stack(blobs: Sequence[bytes], params: Params) -> tuple[Signatures, _Stacked
     """The unit signatures of every blob of `pack_signatures` in one array (the whole-document
     signature that ends each blob left out), with no step per blob but reading its counts."""
     s = params.sketch
-    heads = np.array([_HEAD.unpack_from(blob) for blob in blobs], dtype=np.int64).reshape(-1, 3)
+    try:
+        read = [_HEAD.unpack_from(blob) for blob in blobs]
+    except struct.error:
+        raise ValueError("stored signatures without their counts: a damaged index") from None
+    heads = np.array(read, dtype=np.int64).reshape(-1, 3)
     n_v, n_c = heads[:, 0], heads[:, 1]
     lengths = 3 + n_v + n_c + n_v * s.num_perm + n_c * s.content_num_perm  # in 4-byte values
+    sizes = (4 * lengths).tolist()
+    if any(len(blob) < size for blob, size in zip(blobs, sizes, strict=True)):
+        raise ValueError("stored signatures shorter than their counts say: a damaged index")
     values = np.frombuffer(
-        b"".join(
-            memoryview(blob)[: 4 * n] for blob, n in zip(blobs, lengths.tolist(), strict=True)
-        ),
+        b"".join(memoryview(blob)[:size] for blob, size in zip(blobs, sizes, strict=True)),
         dtype="<u4",
     )
     firsts = np.cumsum(lengths) - lengths
@@ -439,12 +444,13 @@ class Candidates:
 
 def _pairs_by_document(nums: Ints, theirs: Ints, mine: Ints) -> dict[int, Ints]:
     """The distinct rows ``(theirs[k], mine[k])`` of each document ``nums[k]``, ascending, as
-    ``(n, 2)`` arrays. All three are non-negative: packed into one integer when they fit (one
-    sort instead of three), sorted as columns otherwise."""
+    ``(n, 2)`` arrays: packed into one integer (one sort instead of three) when all three are
+    non-negative and fit in 63 bits together, sorted as columns otherwise."""
     if not len(nums):
         return {}
     unit_bits, my_bits = int(theirs.max()).bit_length(), int(mine.max()).bit_length()
-    if int(nums.max()).bit_length() + unit_bits + my_bits <= 63:
+    fits = int(nums.max()).bit_length() + unit_bits + my_bits <= 63
+    if fits and min(int(nums.min()), int(theirs.min()), int(mine.min())) >= 0:
         packed = (nums << (unit_bits + my_bits)) | (theirs << my_bits) | mine
         packed.sort()
         packed = packed[np.r_[True, packed[1:] != packed[:-1]]]
