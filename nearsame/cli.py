@@ -495,8 +495,9 @@ def index_optimize(index_uri: str, progress: bool | None) -> None:
     it (INDEX-frozen-N), which answers lookups without SQLite's B-tree.
 
     From then on every key added is also written to a table of what is newer than the copy.
-    Other processes go on checking and adding meanwhile; `index add` refreshes the copy by itself
-    once it is a tenth behind. See the README.
+    Other processes go on checking and adding meanwhile. Once more than a hundredth of the index
+    is newer than the copy, checks use the table again, and `index add` writes a new copy by
+    itself. See the README.
     """
     show = sys.stderr.isatty() if progress is None else progress
     with open_index(index_uri, create=False) as store:
@@ -519,12 +520,9 @@ def _optimize(store: Index, index_uri: str, show: bool) -> None:
 
 def _optimize_due(store: Index) -> bool:
     """Whether `index add` should optimize again the index it added to: one that was optimized
-    before (it is a choice: see `index optimize`), whose copy was set aside or is more than a
-    tenth behind."""
-    stats = store.stats()
-    if stats.frozen is None:
-        return False
-    return stats.frozen["file"] is None or stats.frozen["added_since"] * 10 > stats.documents
+    before (it is a choice: see `index optimize`), whose copy is too far behind to be used."""
+    frozen = store.stats().frozen
+    return frozen is not None and not frozen["in_use"]
 
 
 @index.command("stats")

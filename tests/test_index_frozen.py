@@ -119,8 +119,10 @@ def test_an_optimized_index_answers_as_its_table_alone_through_adds_and_removals
 
 
 def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
-    pair: tuple[Index, Index], tmp_path: Path
+    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the mechanism, at a share that leaves room for a few documents in a small index
+    monkeypatch.setattr(sqlite_store, "_STALE", 0.25)
     fast, plain = pair
     add_to_both(pair, documents(40))
     assert triggers(tmp_path / "fast.db") == []  # adds pay for nothing until an optimize
@@ -205,7 +207,6 @@ def test_an_optimize_killed_midway_leaves_a_sound_index_and_its_leftovers_are_sw
     fast, plain = pair
     add_to_both(pair, documents(40))
     assert fast.optimize()
-    add_to_both(pair, documents(5, start=40))
     # a process that stops for good half-way through writing the next copy
     process = subprocess.Popen(
         [sys.executable, "-c",
@@ -280,12 +281,13 @@ def test_keys_crowded_while_the_copy_was_written_stay_crowded(
 
 
 def test_optimizing_a_copy_too_far_behind_survives_adds_meanwhile(
-    pair: tuple[Index, Index], tmp_path: Path
+    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(sqlite_store, "_STALE", 0.25)  # room for one add in a small index
     fast, plain = pair
     add_to_both(pair, documents(20))
     assert fast.optimize()
-    add_to_both(pair, documents(6, start=20))  # more than a quarter: the copy is no longer used
+    add_to_both(pair, documents(6, start=20))  # too many: the copy is no longer used
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 6, "in_use": False}
 
     def during(share: float) -> None:  # another process adds while the new copy is written
@@ -334,18 +336,18 @@ def test_index_add_refreshes_the_copy_of_an_index_optimized_before_and_only_that
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "news.db"
-    lines = [json.dumps({"id": d.id, "text": d.text}) + "\n" for d in documents(40)]
-    first = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[:20]))
+    lines = [json.dumps({"id": d.id, "text": d.text}) + "\n" for d in documents(260)]
+    first = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[:200]))
     assert first.returncode == 0, first.stderr
     assert "optimized" not in first.stderr and not frozen_files(tmp_path)  # never asked for
     assert nearsame("index", "optimize", "--index", str(path)).returncode == 0
-    one = nearsame("index", "add", "-", "--index", str(path), stdin=lines[20])
-    assert "optimized" not in one.stderr, "a twentieth behind: not yet"
-    more = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[21:23]))
+    one = nearsame("index", "add", "-", "--index", str(path), stdin=lines[200])
+    assert "optimized" not in one.stderr, "half a hundredth behind: not yet"
+    more = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[201:203]))
     assert f"optimized {path}: checks look keys up in news.db-frozen-2" in more.stderr
     assert frozen_files(tmp_path) == ["news.db-frozen-2"]
-    # three-quarters again added: refreshed too
-    many = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[23:]))
+    # more than a quarter again added: refreshed too
+    many = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines[203:]))
     assert f"optimized {path}: checks look keys up in news.db-frozen-3" in many.stderr
     again = nearsame("index", "add", "-", "--index", str(path), stdin="".join(lines))
     assert "optimized" not in again.stderr, "nothing added: nothing to do"

@@ -189,12 +189,13 @@ class Index:
     def optimize(self, progress: Callable[[float], None] | None = None) -> bool:
         """Make checks faster: an SQLite index writes a frozen copy of its band table beside
         its file (``news.db-frozen-N``), which answers lookups without SQLite's B-tree (at
-        100,000 articles, checks about 1.2 times as fast). Returns whether it wrote one (never
-        for Redis or ``memory://``, or if another process did meanwhile).
+        100,000 articles, checks about 1.1 to 1.2 times as fast). Returns whether it wrote one
+        (never for Redis or ``memory://``, or if another process did meanwhile).
 
         From then on, every key added is also written to a table of what is newer than the
-        copy, which lookups read too. Once more than a quarter of the index is newer, the copy
-        is set aside (checks and adds as before) until the next `optimize`. Other processes go
+        copy, which lookups read too, a B-tree descent a key: once more than a hundredth of the
+        index is newer, the copy no longer pays, and is set aside (checks and adds as before)
+        until the next `optimize`. Other processes go
         on checking and adding while the copy is written (about a minute at 100,000 articles)
         and use it from their next check. The copy is a cache: deleted or damaged, the index
         answers the same from its table. ``progress`` gets the share done, from 0 to 1.
