@@ -17,34 +17,14 @@ import argparse
 import json
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
-from bench.index import ARCHIVE, corpus, edited, queries, read_articles
-from nearsame.document import Document
-from nearsame.index import Index, open_index
-
-
-def timed_in_turn(index: Index, plain: Index, checks: Sequence[Document]) -> dict[str, Any]:
-    """Median ms of each check with the copy and from the table, taken in turn, and whether
-    every decision was the same both ways."""
-    timed: dict[str, list[float]] = {"frozen": [], "table": []}
-    same = True
-    for query in [checks[0], *checks]:  # the first warms both up
-        answers = []
-        for name, handle in (("frozen", index), ("table", plain)):
-            start = time.perf_counter()
-            answers.append(handle.check(query))
-            timed[name].append(time.perf_counter() - start)
-        same = same and answers[0] == answers[1]
-    frozen, table = (1000 * statistics.median(timed[name][1:]) for name in ("frozen", "table"))
-    return {"frozen_ms": frozen, "table_ms": table, "ratio": table / frozen, "same": same}
+from bench.index import ARCHIVE, checks_in_turn, corpus, edited, queries, read_articles
+from nearsame.index import open_index
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print("the log could not be written back: timings include it", file=sys.stderr)
                 frozen = index.stats().frozen or {}
                 row = {"share": share, "added_since": frozen.get("added_since"),
-                       "copy_in_use": frozen.get("in_use"), **timed_in_turn(index, plain, checks)}  # fmt: skip
+                       "copy_in_use": frozen.get("in_use"), **checks_in_turn(index, plain, checks)}  # fmt: skip
                 print(json.dumps(row), file=sys.stderr, flush=True)
                 rows.append(row)
     print(json.dumps({"index": str(args.index), "documents": base, "steps": rows}, indent=2))

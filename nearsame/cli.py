@@ -496,8 +496,8 @@ def index_optimize(index_uri: str, progress: bool | None) -> None:
 
     From then on every key added is also written to a table of what is newer than the copy.
     Other processes go on checking and adding meanwhile. Once more than a hundredth of the index
-    is newer than the copy, checks use the table again, and `index add` writes a new copy by
-    itself. See the README.
+    was added or removed since the copy, checks use the table again, and `index add` writes a new
+    copy by itself. See the README.
     """
     show = sys.stderr.isatty() if progress is None else progress
     with open_index(index_uri, create=False) as store:

@@ -148,6 +148,29 @@ def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
     assert answers(fast) == answers(plain)
 
 
+def test_removals_count_towards_setting_a_copy_aside_too(
+    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every lookup reads the documents removed since the copy: they must not pile up
+    monkeypatch.setattr(sqlite_store, "_STALE", 0.25)
+    fast, plain = pair
+    add_to_both(pair, documents(40))
+    assert fast.optimize()
+    for n in range(10):  # a quarter: still used
+        assert fast.remove(f"d{n}") and plain.remove(f"d{n}")
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": True}
+    assert answers(fast) == answers(plain)
+    assert fast.remove("d10") and plain.remove("d10")
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": False}
+    assert answers(fast) == answers(plain)
+    assert fast.remove("d11") and plain.remove("d11")  # the next write sets the copy aside
+    assert fast.stats().frozen == {"file": None, "added_since": 0, "in_use": False}
+    with sqlite3.connect(tmp_path / "fast.db") as db:
+        assert db.execute("SELECT count(*) FROM removed").fetchall() == [(0,)]
+    db.close()
+    assert answers(fast) == answers(plain)
+
+
 @pytest.mark.parametrize("damage", ["deleted", "truncated", "overwritten"])
 def test_a_missing_or_damaged_copy_changes_no_answer(
     pair: tuple[Index, Index], tmp_path: Path, damage: str

@@ -98,7 +98,7 @@ DROP TRIGGER IF EXISTS recent_update;
 DROP TRIGGER IF EXISTS recent_removed;
 """
 # a frozen copy is set aside once more documents than this share of those it holds were added
-# since: the table alone then answers as fast as the copy and ``recent`` together, whose keys
+# or removed since: the table alone then answers as fast as the copy and ``recent`` together, whose keys
 # cost a B-tree descent each (at 100,000 articles: 1.07-1.10 times as fast at 0.9%, 0.98 at 1.9%,
 # 0.92 at 24%; bench/index_recent.py)
 _STALE = 0.01
@@ -164,9 +164,10 @@ def _statements(script: str) -> list[str]:
     return found
 
 
-def _stale(newest: int, upto: int) -> bool:
-    """Whether a frozen copy of the documents up to ``upto`` is too far behind ``newest``."""
-    return newest - upto > _STALE * upto
+def _stale(changed: int, upto: int) -> bool:
+    """Whether a frozen copy of the documents up to ``upto`` is too far behind, ``changed``
+    documents having been added or removed since."""
+    return changed > _STALE * upto
 
 
 @cache
@@ -461,7 +462,7 @@ class SQLiteStore(Store):
             except FrozenError:
                 return None  # gone or damaged: the table holds everything
         newest = self._newest()
-        if _stale(newest, self._frozen.upto):
+        if _stale(self._changed_since(self._frozen.upto, newest), self._frozen.upto):
             return None
         return self._frozen, newest > self._frozen.upto
 
@@ -472,6 +473,11 @@ class SQLiteStore(Store):
         rows = self._run("SELECT seq FROM sqlite_sequence WHERE name = 'documents'")
         return int(rows[0][0]) if rows else 0
 
+    def _changed_since(self, upto: int, newest: int) -> int:
+        """Documents added or removed since the frozen copy of those up to ``upto`` (each
+        lookup reads ``removed`` whole: it counts as much as ``recent``)."""
+        return newest - upto + int(self._run("SELECT count(*) FROM removed")[0][0])
+
     def _retire_stale_copy(self) -> None:
         """Before a write: once the frozen copy is too far behind to be used (or was never
         written), stop recording the writes for it (inside `exclusive`)."""
@@ -480,7 +486,7 @@ class SQLiteStore(Store):
             return
         frozen = self._read_meta("frozen") or {}
         upto = frozen["upto"] if frozen.get("file") else mirror["upto"]
-        if not _stale(self._newest(), upto):
+        if not _stale(self._changed_since(upto, self._newest()), upto):
             return
         self._run("DELETE FROM meta WHERE name = 'mirror'")
         self._script(_UNMIRROR)
@@ -576,6 +582,7 @@ class SQLiteStore(Store):
             raise IndexStoreError(f"{self.location}: {error}") from error
 
     def delete(self, stored: StoredDocument, keys: Keys) -> None:
+        self._retire_stale_copy()
         self._run("DELETE FROM documents WHERE num = ?", (stored.num,))
         kept: list[tuple[bytes, int]] = []
         emptied: list[tuple[int]] = []
