@@ -10,7 +10,7 @@ after the wordfreq file it was made from (its size and time), so a new wordfreq 
 Where the cache folder cannot be written, the table is kept in memory only.
 
 Two different words would have to share a 64-bit hash to be confused: for 311,000 words, a
-chance of about one in 10^8 that any word of the language is.
+chance of about one in 400 million that any two words of the language do.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ __all__ = ["FrequencyTable", "frequencies", "wordlist_file"]
 #: changes whenever the cache file's layout does
 _LAYOUT = 1
 _U64 = np.dtype("<u8")
+#: where wordfreq files a language under another code (it would say so on stderr, and use it)
+_WORDFREQ_NAMES = {"no": "nb"}
 
 
 class FrequencyTable(Protocol):
@@ -67,8 +69,9 @@ def wordlist_file(language: str) -> Path | None:
     folders = spec.submodule_search_locations if spec else None
     if not folders or not language.isalpha():
         return None
+    name = _WORDFREQ_NAMES.get(language, language)
     for size in ("large", "small"):
-        path = Path(next(iter(folders))) / "data" / f"{size}_{language}.msgpack.gz"
+        path = Path(next(iter(folders))) / "data" / f"{size}_{name}.msgpack.gz"
         if path.is_file():
             return path
     return None
