@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
 from nearsame.errors import ParameterError
@@ -72,6 +71,10 @@ class Params:
 
 def package_version() -> str:
     """The installed nearsame version, written into every report."""
+    # imported here: importlib.metadata is about 30 ms of a fresh process's start, which a
+    # process that only checks against an index never needs
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("nearsame")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
