@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -118,10 +119,12 @@ def test_an_optimized_index_answers_as_its_table_alone_through_adds_and_removals
     assert frozen_files(tmp_path) == ["fast.db-frozen-3"]  # earlier copies deleted
 
 
+@pytest.mark.parametrize("writes", ["adds", "removals"])
 def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
-    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writes: str
 ) -> None:
-    # the mechanism, at a share that leaves room for a few documents in a small index
+    # the mechanism, at a share that leaves room for a few documents in a small index; removals
+    # count as adds do (every lookup reads the documents removed since: they must not pile up)
     monkeypatch.setattr(sqlite_store, "_STALE", 0.25)
     fast, plain = pair
     add_to_both(pair, documents(40))
@@ -129,45 +132,33 @@ def test_a_copy_too_far_behind_is_set_aside_until_the_next_optimize(
     assert fast.optimize()
     assert triggers(tmp_path / "fast.db") == ["recent_insert", "recent_removed", "recent_update"]
     assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": True}
-    add_to_both(pair, documents(10, start=40))  # a quarter: still used
-    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 10, "in_use": True}
-    add_to_both(pair, documents(1, start=50))
-    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 11, "in_use": False}
+    done = 0
+
+    def write(count: int) -> dict[str, Any]:
+        nonlocal done
+        for n in range(done, done + count):
+            if writes == "adds":
+                add_to_both(pair, documents(1, start=40 + n))
+            else:
+                assert fast.remove(f"d{n}") and plain.remove(f"d{n}")
+        done += count
+        return {"added_since": done if writes == "adds" else 0}
+
+    since = write(10)  # a quarter: still used
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", **since, "in_use": True}
+    since = write(1)
+    assert fast.stats().frozen == {"file": "fast.db-frozen-1", **since, "in_use": False}
     assert answers(fast) == answers(plain)
-    add_to_both(
-        pair, documents(1, start=51)
-    )  # the next add sets the copy aside: no more writes kept for it
-    assert fast.stats().frozen == {"file": None, "added_since": 12, "in_use": False}
+    since = write(1)  # the next write sets the copy aside: no more writes kept for it
+    assert fast.stats().frozen == {"file": None, **since, "in_use": False}
     assert not frozen_files(tmp_path) and triggers(tmp_path / "fast.db") == []
     with sqlite3.connect(tmp_path / "fast.db") as db:
-        assert db.execute("SELECT count(*) FROM recent").fetchall() == [(0,)]
+        for table in ("recent", "removed"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchall() == [(0,)]
     db.close()
     assert answers(fast) == answers(plain)
     assert fast.optimize()
     assert fast.stats().frozen == {"file": "fast.db-frozen-2", "added_since": 0, "in_use": True}
-    assert answers(fast) == answers(plain)
-
-
-def test_removals_count_towards_setting_a_copy_aside_too(
-    pair: tuple[Index, Index], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # every lookup reads the documents removed since the copy: they must not pile up
-    monkeypatch.setattr(sqlite_store, "_STALE", 0.25)
-    fast, plain = pair
-    add_to_both(pair, documents(40))
-    assert fast.optimize()
-    for n in range(10):  # a quarter: still used
-        assert fast.remove(f"d{n}") and plain.remove(f"d{n}")
-    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": True}
-    assert answers(fast) == answers(plain)
-    assert fast.remove("d10") and plain.remove("d10")
-    assert fast.stats().frozen == {"file": "fast.db-frozen-1", "added_since": 0, "in_use": False}
-    assert answers(fast) == answers(plain)
-    assert fast.remove("d11") and plain.remove("d11")  # the next write sets the copy aside
-    assert fast.stats().frozen == {"file": None, "added_since": 0, "in_use": False}
-    with sqlite3.connect(tmp_path / "fast.db") as db:
-        assert db.execute("SELECT count(*) FROM removed").fetchall() == [(0,)]
-    db.close()
     assert answers(fast) == answers(plain)
 
 
