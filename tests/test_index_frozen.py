@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,24 @@ def test_an_optimize_killed_midway_leaves_a_sound_index_and_its_leftovers_are_sw
     assert answers(fast) == answers(plain)
     assert fast.optimize()
     assert frozen_files(tmp_path) == ["fast.db-frozen-2"]
+    assert answers(fast) == answers(plain)
+
+
+def test_a_copy_abandoned_under_a_process_number_taken_since_is_swept(
+    pair: tuple[Index, Index], tmp_path: Path
+) -> None:
+    fast, plain = pair
+    add_to_both(pair, documents(20))
+    # left by a process gone long ago, whose number this (running) process now has
+    abandoned = tmp_path / f"fast.db-frozen-1.{os.getpid()}-0badc0de.tmp"
+    abandoned.write_bytes(b"half a copy")
+    being_written = tmp_path / f"fast.db-frozen-1.{os.getpid()}-600dc0de.tmp"
+    being_written.write_bytes(b"half a copy")
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    assert fast.optimize()
+    assert not abandoned.exists() and being_written.exists()
+    assert frozen_files(tmp_path) == ["fast.db-frozen-1", being_written.name]
     assert answers(fast) == answers(plain)
 
 

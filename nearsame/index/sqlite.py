@@ -25,6 +25,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -102,6 +103,8 @@ DROP TRIGGER IF EXISTS recent_removed;
 # whose keys cost a B-tree descent each (at 100,000 articles, checks with the copy are 1.07-1.10
 # times as fast with 0.9% newer, 0.98 with 1.9%, 0.92 with 24%: bench/index_recent.py)
 _STALE = 0.01
+# seconds without growing after which a frozen copy being written is taken as abandoned
+_ABANDONED = 3600.0
 # one (key, entry) upsert: append the entry, or mark the key crowded (NULL) past its limit
 _UPSERT = """
 INSERT INTO postings (key, entries) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET entries =
@@ -138,6 +141,15 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether a copy being written has not grown for ``_ABANDONED`` seconds: its process is
+    gone, and another one took its number (a copy being written grows every few seconds)."""
+    try:
+        return time.time() - path.stat().st_mtime > _ABANDONED
+    except OSError:
+        return False
 
 
 def _running(pid: int) -> bool:
@@ -714,7 +726,7 @@ class SQLiteStore(Store):
             generation, _, rest = path.name[len(prefix) :].partition(".")
             if rest:  # ``N.PID-TOKEN.tmp``, being written unless that process is gone
                 pid = rest.partition("-")[0]
-                if not pid.isdigit() or _running(int(pid)):
+                if not pid.isdigit() or (_running(int(pid)) and not _abandoned(path)):
                     continue
             elif not generation.isdigit() or int(generation) >= below:
                 continue
