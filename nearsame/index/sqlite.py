@@ -178,7 +178,8 @@ def _statements(script: str) -> list[str]:
 
 def _stale(changed: int, upto: int) -> bool:
     """Whether a frozen copy of the documents up to ``upto`` is too far behind, ``changed``
-    documents having been added or removed since."""
+    documents having been added or removed since (every lookup reads those removed whole: they
+    count as much as those added)."""
     return changed > _STALE * upto
 
 
@@ -425,7 +426,7 @@ class SQLiteStore(Store):
                 found, blobs, crowded = self._table("postings", wanted.tolist())
                 postings = Postings.unpack(found, blobs, frozenset(crowded))
             else:
-                postings = self._frozen_lookup(frozen[0], wanted, added=frozen[1])
+                postings = self._frozen_lookup(*frozen, wanted)
         if crowd is None:
             return postings
         asked = frozenset(np.unique(crowd).tolist())
@@ -461,9 +462,9 @@ class SQLiteStore(Store):
             if self._db.in_transaction:
                 self._db.commit()
 
-    def _frozen_now(self) -> tuple[Frozen, bool] | None:
-        """The frozen band table to look keys up in, if there is a usable one, and whether
-        documents were added since it was written (within a read)."""
+    def _frozen_now(self) -> tuple[Frozen, bool, list[int]] | None:
+        """The frozen band table to look keys up in, if there is a usable one, whether
+        documents were added since it was written, and those removed since (within a read)."""
         name = (self._read_meta("frozen") or {}).get("file")
         if name is None or self._path is None:
             return None
@@ -473,10 +474,11 @@ class SQLiteStore(Store):
                 self._frozen = Frozen(self._path.with_name(name))
             except FrozenError:
                 return None  # gone or damaged: the table holds everything
-        newest = self._newest()
-        if _stale(self._changed_since(self._frozen.upto, newest), self._frozen.upto):
+        newest, upto = self._newest(), self._frozen.upto
+        removed = [num for (num,) in self._run("SELECT num FROM removed")]
+        if _stale(newest - upto + len(removed), upto):
             return None
-        return self._frozen, newest > self._frozen.upto
+        return self._frozen, newest > upto, removed
 
     def _newest(self) -> int:
         """The number of the latest document ever added, removed or not (AUTOINCREMENT's mark:
@@ -484,11 +486,6 @@ class SQLiteStore(Store):
         left in ``recent``, such as keys they crowded, would then be overlooked)."""
         rows = self._run("SELECT seq FROM sqlite_sequence WHERE name = 'documents'")
         return int(rows[0][0]) if rows else 0
-
-    def _changed_since(self, upto: int, newest: int) -> int:
-        """Documents added or removed since the frozen copy of those up to ``upto`` (each
-        lookup reads ``removed`` whole: it counts as much as ``recent``)."""
-        return newest - upto + int(self._run("SELECT count(*) FROM removed")[0][0])
 
     def _retire_stale_copy(self) -> None:
         """Before a write: once the frozen copy is too far behind to be used (or was never
@@ -498,7 +495,8 @@ class SQLiteStore(Store):
             return
         frozen = self._read_meta("frozen") or {}
         upto = frozen["upto"] if frozen.get("file") else mirror["upto"]
-        if not _stale(self._changed_since(upto, self._newest()), upto):
+        removed = int(self._run("SELECT count(*) FROM removed")[0][0])
+        if not _stale(self._newest() - upto + removed, upto):
             return
         self._run("DELETE FROM meta WHERE name = 'mirror'")
         self._script(_UNMIRROR)
@@ -520,9 +518,11 @@ class SQLiteStore(Store):
                 "in_use": self._frozen_now() is not None,
             }
 
-    def _frozen_lookup(self, frozen: Frozen, wanted: Keys, *, added: bool) -> Postings:
+    def _frozen_lookup(
+        self, frozen: Frozen, added: bool, removed: list[int], wanted: Keys
+    ) -> Postings:
         """What the band table holds under ``wanted``, from the frozen table and what was added
-        since it was written (``recent``, if ``added``) or removed (``removed``)."""
+        since it was written (``recent``, if ``added``) or ``removed``."""
         found = frozen.lookup(wanted)
         keys, entries = found.keys, found.entries
         nums, units = entries["num"].astype(np.int64), entries["unit"].astype(np.int64)
@@ -540,7 +540,6 @@ class SQLiteStore(Store):
                 crowded |= newly
                 kept = ~np.isin(keys, np.fromiter(newly, np.int64, len(newly)))
                 keys, nums, units = keys[kept], nums[kept], units[kept]
-        removed = [num for (num,) in self._run("SELECT num FROM removed")]
         if removed:
             kept = ~np.isin(nums, np.asarray(removed, dtype=np.int64))
             keys, nums, units = keys[kept], nums[kept], units[kept]
@@ -718,7 +717,7 @@ class SQLiteStore(Store):
     def _sweep(self, below: int) -> None:
         """Delete the frozen copies of generations before ``below`` (readers that have one open
         keep it; a later one, which another process may have written since, stays), and what a
-        copy interrupted in a process that no longer runs left."""
+        copy interrupted in a process that no longer runs, or that stopped growing, left."""
         if self._path is None:
             return
         prefix = f"{self._path.name}-frozen-"
