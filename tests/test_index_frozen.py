@@ -190,18 +190,26 @@ def test_a_missing_or_damaged_copy_changes_no_answer(
         }  # fmt: skip
 
 
+def with_index_elsewhere(path: Path, code: str, **pipes: Any) -> subprocess.Popen[bytes]:
+    """Another Python process running ``code`` with the index at ``path`` open as ``index``."""
+    return subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from nearsame.index import open_index\n"
+         "with open_index(sys.argv[1]) as index:\n"
+         f"    {code}\n",
+         str(path)],
+        cwd=ROOT, **pipes,
+    )  # fmt: skip
+
+
 def test_checks_and_adds_in_this_process_see_another_process_optimize_again_and_again(
     pair: tuple[Index, Index], tmp_path: Path
 ) -> None:
     fast, plain = pair
     add_to_both(pair, documents(30))
-    optimizer = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from nearsame.index import open_index\n"
-         "with open_index(sys.argv[1]) as index:\n"
-         "    for _ in range(40): index.optimize(); time.sleep(0.01)\n",
-         str(tmp_path / "fast.db")],
-        cwd=ROOT, stderr=subprocess.PIPE,
+    optimizer = with_index_elsewhere(
+        tmp_path / "fast.db", "for _ in range(40): index.optimize(); time.sleep(0.01)",
+        stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
         for document in documents(40, start=30):
@@ -223,15 +231,11 @@ def test_an_optimize_killed_midway_leaves_a_sound_index_and_its_leftovers_are_sw
     add_to_both(pair, documents(40))
     assert fast.optimize()
     # a process that stops for good half-way through writing the next copy
-    process = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from nearsame.index import open_index\n"
-         "def stop(share):\n"
-         "    print('writing', flush=True); time.sleep(600)\n"
-         "with open_index(sys.argv[1]) as index: index.optimize(stop)\n",
-         str(tmp_path / "fast.db")],
-        cwd=ROOT, stdout=subprocess.PIPE,
-    )  # fmt: skip
+    process = with_index_elsewhere(
+        tmp_path / "fast.db",
+        "index.optimize(lambda share: (print('writing', flush=True), time.sleep(600)))",
+        stdout=subprocess.PIPE,
+    )
     assert process.stdout is not None
     assert process.stdout.readline() == b"writing\n"
     os.kill(process.pid, signal.SIGKILL)
