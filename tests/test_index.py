@@ -154,24 +154,22 @@ def test_a_key_shared_by_too_many_documents_becomes_crowded(tmp_path: Path) -> N
         assert decision.status == "unique"
 
 
-def test_an_index_of_an_earlier_format_is_refused_untouched(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    with sqlite3.connect(path) as db:  # format 1: one row per band entry
-        db.execute("CREATE TABLE bands (key INTEGER, num INTEGER, unit INTEGER)")
-    db.close()
-    before = path.read_bytes()
-    with pytest.raises(IndexStoreError, match=r"earlier version of nearsame.*build it again"):
-        open_index(path)
-    assert path.read_bytes() == before
-
-
-def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> None:
-    path = tmp_path / "app.db"
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [  # format 1: one row per band entry
+        ("bands (key INTEGER, num INTEGER, unit INTEGER)", r"earlier version of nearsame.*build it again"),
+        ("customers (name TEXT)", r"not a nearsame index \(.*other tables: customers"),
+    ],
+)  # fmt: skip
+def test_an_index_of_an_earlier_format_or_another_applications_database_is_refused_untouched(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    path = tmp_path / "other.db"
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE customers (name TEXT)")
+        db.execute(f"CREATE TABLE {table}")
     db.close()
     before = path.read_bytes()
-    with pytest.raises(IndexStoreError, match=r"not a nearsame index \(.*other tables: customers"):
+    with pytest.raises(IndexStoreError, match=message):
         open_index(path)
     assert path.read_bytes() == before
 
