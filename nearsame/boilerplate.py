@@ -9,8 +9,9 @@ novelty figures.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING
+
+from nearsame.normalize import composed
 
 if TYPE_CHECKING:
     from nearsame.analyze import Analysis
@@ -31,10 +32,8 @@ _MARKERS = re.compile(
 
 def looks_like_boilerplate(text: str) -> bool:
     """Whether one unit's text reads as site furniture rather than article text."""
-    text = text.strip()
-    if not text.isascii():  # the markers are composed (NFC): ``À``, not ``A`` + U+0300
-        text = unicodedata.normalize("NFC", text)
-    return _MARKERS.search(text) is not None
+    # the markers are composed (NFC): ``À``, not ``A`` + U+0300
+    return _MARKERS.search(composed(text.strip())) is not None
 
 
 def boilerplate_units(analysis: Analysis, *, max_words: int = 25) -> set[int]:

@@ -20,7 +20,7 @@ from stop_words import get_stop_words
 
 from nearsame.frequencies import frequencies
 from nearsame.memo import Memo
-from nearsame.normalize import ELISION_NORMS, Tokens, fold
+from nearsame.normalize import ELISION_NORMS, Tokens, composed, fold
 
 __all__ = [
     "LANGUAGES",
@@ -147,8 +147,7 @@ def detect_language(text: str) -> str | None:
     article should not pay it when the stop words answer).
     """
     sample = text[:_DETECT_CHARS]
-    if not sample.isascii():  # accents written apart (NFD) would split the words
-        sample = unicodedata.normalize("NFC", sample)
+    sample = composed(sample)  # accents written apart (NFD) would split the words
     # at least _MIN_LETTERS letters: stop at the last one needed instead of counting them all
     if next(islice(filter(str.isalpha, sample), _MIN_LETTERS - 1, None), None) is None:
         return None
@@ -251,9 +250,7 @@ def word_information(word: str, language: str | None) -> float:
     """
     if language is None or word.isdigit():
         return _UNSEEN_INFORMATION
-    if not word.isascii():  # wordfreq's words are composed (NFC): ``é``, not ``e`` + U+0301
-        word = unicodedata.normalize("NFC", word)
-    frequency = frequencies(language).get(word)
+    frequency = frequencies(language).get(composed(word))  # wordfreq's words are composed
     if not frequency:
         return _UNSEEN_INFORMATION
     return max(0.5, _ZIPF_CEILING - (math.log10(frequency) + 9.0))

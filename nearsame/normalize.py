@@ -39,6 +39,7 @@ __all__ = [
     "Token",
     "Tokens",
     "bmp_marks",
+    "composed",
     "document_bytes",
     "document_pieces",
     "document_words",
@@ -109,6 +110,12 @@ def _mark_class(*, bmp: bool) -> str:
 _MARK_GATE = rf"[{_mark_class(bmp=True)}\U00010000-\U0010ffff]"
 MARK = rf"(?:{_MARK_GATE}(?<=[{_mark_class(bmp=False)}]))"
 _MARK_RE = re.compile(MARK)
+
+
+def composed(text: str) -> str:
+    """``text`` in NFC, each accent written apart (``e`` + U+0301) joined to its letter, as word
+    lists, stop words and markers are written; plain ASCII as it is, at once."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def is_mark(char: str) -> bool:

@@ -12,7 +12,6 @@ enough words to fingerprint.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from nearsame.normalize import MARK, bmp_marks, is_mark
+from nearsame.normalize import MARK, bmp_marks, composed, is_mark
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
 
@@ -210,7 +209,7 @@ def _is_abbreviation(text: str, period: int, p_start: int, next_char: str) -> bo
         return False
     word = match.group(1).rstrip(".")
     if not word.isascii() and _MARK_RE.search(word):  # written decomposed: ``É`` as ``E`` + U+0301
-        word = unicodedata.normalize("NFC", word)
+        word = composed(word)
     if len(word) == 1 and word.isalpha():
         return True
     lowered = word.casefold()
