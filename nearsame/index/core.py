@@ -195,9 +195,9 @@ class Index:
         From then on, every key added is also written to a table of what is newer than the
         copy, which lookups read too, a B-tree descent a key: once more than a hundredth of the
         index was added or removed since, the copy no longer pays, and is set aside (checks and
-        adds as before) until the next `optimize`. Other processes go
-        on checking and adding while the copy is written (about a minute at 100,000 articles)
-        and use it from their next check. The copy is a cache: deleted or damaged, the index
+        adds as before) until the next `optimize`. Other processes go on checking and adding
+        while the copy is written (about a minute at 100,000 articles) and use it from their
+        next check. The copy is a cache: deleted or damaged, the index
         answers the same from its table. ``progress`` gets the share done, from 0 to 1.
         """
         return self._store.freeze(lambda blob: unpack_keys(blob, self.params), progress)
