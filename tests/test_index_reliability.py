@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from index_worker import race
 
 from nearsame.errors import IndexStoreError
 from nearsame.index import open_index
+from nearsame.index.check import unpack_keys
+from nearsame.index.core import make_entry
 from nearsame.params import Params
 
 HERE = Path(__file__).parent
@@ -186,3 +189,85 @@ def test_an_unreachable_redis_server_is_a_clear_error(redis_server: RedisServer)
     redis_server.stop()
     with pytest.raises(IndexStoreError, match=r"redis://127\.0\.0\.1:\d+/0\?prefix=x: the Redis"):
         open_index(uri)
+
+
+_HOLD_THE_LOCK = """
+import sys, time
+from nearsame.index import open_index
+index = open_index(sys.argv[1])
+with index._store.exclusive():
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_redis_writer_killed_holding_the_lock_stops_the_others_one_lease_at_most(
+    redis_server: RedisServer,
+) -> None:
+    uri = redis_server.uri("killed") + "&lease=1"
+    open_index(uri).close()
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_LOCK, uri], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        holder.kill()
+    with redis.Redis(port=redis_server.port) as client:
+        assert 0 < client.pttl("killed:lock") <= 1000  # the dead holder's lease, not a minute
+    with open_index(uri) as index:
+        decision = index.check(doc("a", article(1)), add=True)
+        assert decision.added and "a" in index
+
+
+def test_a_redis_writer_holding_the_lock_past_its_lease_keeps_it(
+    redis_server: RedisServer,
+) -> None:
+    with open_index(redis_server.uri("long") + "&lease=0.3") as index:
+        store = index._store
+        with store.exclusive(), redis.Redis(port=redis_server.port) as client:
+            token = client.get("long:lock")
+            time.sleep(1.5)  # five leases: the holder's thread renews it
+            assert token and client.get("long:lock") == token
+            assert not client.set("long:lock", b"another writer", nx=True)
+            store.insert([make_entry(doc("a", article(1)), index.params)])
+        assert "a" in index
+        with redis.Redis(port=redis_server.port) as client:
+            assert client.get("long:lock") is None  # released on the way out
+
+
+def test_a_redis_writer_that_lost_its_lock_adds_and_removes_nothing(
+    redis_server: RedisServer,
+) -> None:
+    with open_index(redis_server.uri("lost")) as index:
+        index.add([doc("a", article(1))])
+        store = index._store
+        stored = store.find("a")
+        assert stored is not None
+        with redis.Redis(port=redis_server.port) as client:
+            # everything but the counter that numbers documents (a refused add used a number)
+            before = {key: client.dump(key) for key in client.keys("lost:*") if key != b"lost:seq"}
+            with store.exclusive():
+                client.set("lost:lock", b"another writer")  # its lease ran out; another took it
+                entries = [
+                    make_entry(doc(n, article(i)), index.params) for i, n in ((2, "b"), (3, "c"))
+                ]
+                with pytest.raises(
+                    IndexStoreError, match=r"prefix=lost: .*lost the index lock.*'b'"
+                ):
+                    store.insert(entries)
+                with pytest.raises(IndexStoreError, match=r"lost the index lock.* removing 'a'"):
+                    store.delete(stored, unpack_keys(stored.signatures, index.params))
+            assert client.get("lost:lock") == b"another writer"  # not released by the loser
+            client.delete("lost:lock")
+            assert {k: client.dump(k) for k in client.keys("lost:*") if k != b"lost:seq"} == before
+        assert "a" in index and "b" not in index and "c" not in index and len(index) == 1
+        assert index.remove("a") and len(index) == 0
+        with redis.Redis(port=redis_server.port) as client:
+            assert sorted(client.keys("lost:b:*")) == []  # its buckets emptied, then deleted
+
+
+def test_a_redis_lease_that_is_not_a_number_of_seconds_is_refused(
+    redis_server: RedisServer,
+) -> None:
+    for lease in ("", "abc", "0", "nan", "-1", "1e9"):
+        with pytest.raises(IndexStoreError, match=r"lease must be a number of seconds"):
+            open_index(redis_server.uri("x") + f"&lease={lease}")

@@ -310,7 +310,8 @@ class Store(ABC):
 
     @abstractmethod
     def insert(self, entries: Sequence[Entry]) -> None:
-        """Store documents with their signatures and their band keys and units, atomically.
+        """Store documents with their signatures and their band keys and units, atomically
+        (Redis: each document atomically, see `Index.add`).
 
         Must be called inside `exclusive`; ids are known to be new.
         """

@@ -88,7 +88,9 @@ class Index:
 
         A document whose id is already indexed with the same text is skipped (adding is
         idempotent); with another text it is an error and nothing of this call is added. When
-        this method returns, the documents are stored durably.
+        this method returns, the documents are stored durably. On Redis, each document is added
+        atomically but not the call as a whole: a call that fails part-way (the server gone) has
+        added the documents before the failure, and running it again completes it.
 
         Large calls add faster per document: an SQLite index writes every page a document's keys
         touch, and documents added together share pages (at 100,000 articles, adding 2,000 at a

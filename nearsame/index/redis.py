@@ -16,19 +16,24 @@ band. Here:
 A check-and-add holds ``PREFIX:lock`` (a lease with a random token, redis-py's `Lock`) so that
 two workers cannot both find nothing and both add the same article; the add itself is one Lua
 script, atomic on the server, that first verifies the lock is still held by this worker (if the
-lease ran out the add is refused, never half-done) and is idempotent if replayed.
+lease ran out the add is refused, never half-done) and is idempotent if replayed. The lease is
+short (``lease=SECONDS`` in the address, 10 by default) and renewed by a thread of the holder
+every third of it, so a long add keeps the lock while a worker killed holding it stops the
+others for one lease at most.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from typing import Any, NoReturn
+from contextlib import contextmanager, suppress
+from typing import Any, NoReturn, cast
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import redis
+from redis.exceptions import LockError
 from redis.lock import Lock
 
 from nearsame.document import Document
@@ -85,8 +90,31 @@ return 1
 """
 
 
-def _parse(uri: str) -> tuple[str, str]:
-    """The connection URL without our own options, and the key prefix."""
+#: seconds a writer waits for the lock before giving up (other writers hold it a batch at a time)
+_WAIT = 600.0
+#: seconds a writer's lock lasts unless renewed: how long a writer killed holding it stops the others
+LEASE = 10.0
+
+# KEYS: lock, ids, doc hash. ARGV: token, id, then bucket names and what each keeps (empty: none)
+_REMOVE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('NEARSAME_LOCK the index lock was lost before the removal')
+end
+for i = 3, #ARGV, 2 do
+  if ARGV[i + 1] == '' then
+    redis.call('DEL', ARGV[i])
+  else
+    redis.call('SET', ARGV[i], ARGV[i + 1])
+  end
+end
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('DEL', KEYS[3])
+return 1
+"""
+
+
+def _parse(uri: str) -> tuple[str, str, float]:
+    """The connection URL without our own options, the key prefix and the lease."""
     parts = urlsplit(uri)
     if parts.path.strip("/") and not parts.path.strip("/").isdigit():
         raise IndexStoreError(f"{uri}: the database must be a number (redis://host:port/0)")
@@ -94,12 +122,48 @@ def _parse(uri: str) -> tuple[str, str]:
     prefix = query.pop("prefix", ["nearsame"])[0]
     if not prefix or any(c in prefix for c in " {}"):
         raise IndexStoreError(f"{uri}: prefix must be a non-empty name without spaces or braces")
+    lease = query.pop("lease", [str(LEASE)])[0]
+    try:
+        seconds = float(lease)
+    except ValueError:
+        seconds = 0.0
+    if not 0.1 <= seconds <= 86400:  # also refuses nan
+        raise IndexStoreError(f"{uri}: lease must be a number of seconds from 0.1 to 86400")
     url = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
-    return url, prefix
+    return url, prefix, seconds
 
 
 def _fail(location: str, error: Exception) -> NoReturn:
     raise IndexStoreError(f"{location}: the Redis server failed: {error}") from error
+
+
+class _Renewal:
+    """A thread that renews the lease of whichever lock its store holds, every ``every`` seconds
+    (a third of the lease): one thread a store, so taking the lock costs no thread."""
+
+    def __init__(self, every: float) -> None:
+        self.held: Lock | None = None
+        self._every = every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, lock: Lock) -> None:
+        self.held = lock
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="nearsame-lease", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            lock = self.held
+            if lock is None:
+                continue
+            # released meanwhile, or lost: the add then refuses to write (see _ADD)
+            with suppress(LockError, redis.RedisError):
+                lock.reacquire()
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 class RedisStore(Store):
@@ -107,11 +171,11 @@ class RedisStore(Store):
 
     backend = "redis"
 
-    def __init__(self, uri: str, *, lease: float = 60.0) -> None:
-        url, self.prefix = _parse(uri)
+    def __init__(self, uri: str) -> None:
+        url, self.prefix, self._lease = _parse(uri)
         self.location = uri
-        self._lease = lease
         self._lock: Lock | None = None
+        self._renewal = _Renewal(self._lease / 3)
         self._closed = False
         self._smismember = True  # SMISMEMBER came with Redis 6.2; older servers get SISMEMBERs
         try:
@@ -120,6 +184,7 @@ class RedisStore(Store):
             )
             self._r.ping()
             self._add = self._r.register_script(_ADD)
+            self._remove = self._r.register_script(_REMOVE)
         except TypeError as error:  # an option redis-py does not know, passed to its connection
             self.close()
             raise IndexStoreError(f"{uri}: not a usable Redis address ({error})") from error
@@ -150,19 +215,22 @@ class RedisStore(Store):
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
+        # the token is the lock's, not the thread's: the renewing thread needs it
         lock = self._r.lock(
-            self._key("lock"), timeout=self._lease, sleep=0.002, blocking_timeout=10 * self._lease
-        )
+            self._key("lock"), timeout=self._lease, sleep=0.002, blocking_timeout=_WAIT,
+            thread_local=False,
+        )  # fmt: skip
         with self._errors():
             if not lock.acquire():
                 raise IndexStoreError(
-                    f"{self.location}: the index lock is held too long by another writer"
+                    f"{self.location}: another writer has held the index lock for {_WAIT:.0f} s"
                 )
         self._lock = lock
+        self._renewal.hold(lock)
         try:
             yield
         finally:
-            self._lock = None
+            self._lock = self._renewal.held = None
             with self._errors():
                 if lock.owned():
                     lock.release()
@@ -273,28 +341,37 @@ class RedisStore(Store):
                 raise IndexStoreError(
                     f"{self.location}: {document.id!r} was added by another writer"
                 ) from error
+            if "NEARSAME_LOCK" in str(error):
+                self._lost(document.id, "adding (nor any later document of its batch)")
             raise
 
     def delete(self, stored: StoredDocument, keys: Keys) -> None:
+        if self._lock is None:
+            raise IndexStoreError("RedisStore.delete must be called inside exclusive()")
         wanted = np.unique(keys).tolist()
+        names = [self._key("b", key) for key in wanted]
+        # the buckets are read here and written back without the document by a script that
+        # first checks the lease: while it holds, no other writer can have appended to them
+        changes: list[str | bytes] = []
         with self._errors():
-            pipe = self._r.pipeline(transaction=False)
-            for key in wanted:
-                pipe.get(self._key("b", key))
-            blobs = pipe.execute()
-            write = self._r.pipeline(transaction=True)
-            for key, blob in zip(wanted, blobs, strict=True):
-                if not blob:
-                    continue
-                found = np.frombuffer(blob, dtype=ENTRY)
-                kept = found[found["num"] != stored.num]
-                if len(kept):
-                    write.set(self._key("b", key), kept.tobytes())
-                else:
-                    write.delete(self._key("b", key))
-            write.hdel(self._key("ids"), stored.document.id)
-            write.delete(self._key("doc", stored.num))
-            write.execute()
+            blobs = cast("list[bytes | None]", self._r.mget(names)) if names else []
+            for name, blob in zip(names, blobs, strict=True):
+                if blob:
+                    found = np.frombuffer(blob, dtype=ENTRY)
+                    changes += [name, found[found["num"] != stored.num].tobytes()]
+            held = [self._key("lock"), self._key("ids"), self._key("doc", stored.num)]
+            try:
+                self._remove(keys=held, args=[self._lock.local.token, stored.document.id, *changes])
+            except redis.ResponseError as error:
+                if "NEARSAME_LOCK" in str(error):
+                    self._lost(stored.document.id, "removing")
+                raise
+
+    def _lost(self, doc_id: str, doing: str) -> NoReturn:
+        raise IndexStoreError(
+            f"{self.location}: this writer lost the index lock (its {self._lease:g} s lease ran"
+            f" out unrenewed) before {doing} {doc_id!r}; nothing of that was done"
+        )
 
     def count(self) -> tuple[int, int, int | None]:
         with self._errors():
@@ -307,6 +384,7 @@ class RedisStore(Store):
 
     def close(self) -> None:
         self._closed = True
+        self._renewal.stop()
         client = getattr(self, "_r", None)
         if client is not None:
             client.close()
