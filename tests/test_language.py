@@ -84,6 +84,36 @@ def test_clear_text_is_detected_without_loading_the_model() -> None:
     assert result.stdout.strip() == "False"
 
 
+#: the same news in languages without a stemmer here: the model must name them, not the nearest
+#: language that has one (limited to those, it called Hebrew Czech and Chinese Swedish), and a few
+#: stop words of a listed language in them must not decide (Ukrainian shares some with Russian)
+UNLISTED = {
+    "he": "הממשלה הודיעה ביום שלישי על רפורמה בפנסיות שאמורה להיכנס לתוקף בשנה הבאה, למרות "
+    "התנגדות האיגודים, שקראו ליום שביתה נוסף בתחבורה ובבתי הספר.",
+    "uk": "Уряд у вівторок оголосив пенсійну реформу, яка має набути чинності наступного року, "
+    "попри спротив профспілок, що закликали до нового дня страйку на транспорті та в школах.",
+    "zh": "政府周二宣布了一项养老金改革，将于明年生效，尽管工会表示反对，并呼吁在交通和学校"
+    "再举行一天罢工。",
+    "ja": "政府は火曜日、来年施行される年金改革を発表した。労働組合は反対しており、交通機関と"
+    "学校で新たなストライキを呼びかけている。",
+    "tr": "Hükümet salı günü gelecek yıl yürürlüğe girmesi beklenen emeklilik reformunu açıkladı. "
+    "Sendikalar buna karşı çıkarak ulaşımda ve okullarda yeni bir grev günü çağrısı yaptı.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(UNLISTED))
+def test_a_language_without_a_stemmer_is_named_not_mistaken_for_one_with(language: str) -> None:
+    assert detect_language(UNLISTED[language]) == language
+
+
+def test_a_few_stop_words_of_another_language_do_not_decide() -> None:
+    from nearsame.language import _stop_word_guess
+
+    # Russian's "на", "в", "до" … among Ukrainian words: too few to be Russian
+    assert _stop_word_guess(UNLISTED["uk"]) is None
+    assert _stop_word_guess(PARAGRAPHS["fr"] + " " + UNLISTED["uk"]) == "fr"
+
+
 def test_too_little_text_has_no_language() -> None:
     assert detect_language("Kim 2025") is None
 
