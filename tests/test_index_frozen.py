@@ -190,6 +190,32 @@ def test_a_missing_or_damaged_copy_changes_no_answer(
         }  # fmt: skip
 
 
+def test_an_index_file_copied_alone_never_uses_another_index_s_copy(tmp_path: Path) -> None:
+    # news.db optimized, copied alone to backup.db, then built again from more articles, other
+    # ones, and optimized: its new copy has the name backup.db records, holds as many documents,
+    # and must not answer for it
+    with open_index(tmp_path / "news.db", params=PARAMS) as news:
+        news.add(documents(40))
+        assert news.optimize()
+        expected = answers(news)
+    (tmp_path / "backup.db").write_bytes((tmp_path / "news.db").read_bytes())
+    for path in tmp_path.glob("news.db*"):
+        path.unlink()
+    with open_index(tmp_path / "news.db", params=PARAMS) as news:
+        news.add([doc(f"other{n}", article(300 + n, sentences=3)) for n in range(60)])
+        assert news.optimize()
+    with open_index(tmp_path / "backup.db") as backup:
+        assert backup.stats().frozen == {
+            "file": "news.db-frozen-1", "added_since": 0, "in_use": False,
+        }  # fmt: skip
+        assert answers(backup) == expected
+        assert backup.optimize()
+        assert backup.stats().frozen == {
+            "file": "backup.db-frozen-2", "added_since": 0, "in_use": True,
+        }  # fmt: skip
+        assert answers(backup) == expected
+
+
 def with_index_elsewhere(path: Path, code: str, **pipes: Any) -> subprocess.Popen[bytes]:
     """Another Python process running ``code`` with the index at ``path`` open as ``index``."""
     return subprocess.Popen(

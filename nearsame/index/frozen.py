@@ -51,10 +51,13 @@ def write_frozen(
     rows: Iterable[list[tuple[int, bytes | None]]],
     *,
     upto: int,
+    token: str,
     progress: Callable[[float], None] | None = None,
 ) -> None:
     """Write the band table ``rows`` (chunks of ``(key, entries)``, ascending, ``None`` for a
-    crowded key) to ``path``, recording that it holds the documents numbered up to ``upto``.
+    crowded key) to ``path``, recording that it holds the documents numbered up to ``upto`` and
+    ``token``, which the index records too: a copy is only used by the index that wrote it (an
+    index file copied alone would otherwise find, under the same name, another index's copy).
 
     The file is synced before this returns. ``progress`` gets the share of the key space done
     (keys are hashes: it grows evenly).
@@ -95,7 +98,7 @@ def write_frozen(
             sections[name] = [position, len(array), "int64"]
             position += 8 * len(array)
         header = json.dumps(
-            {"upto": upto, "bits": bits, "size": position, "sections": sections}
+            {"upto": upto, "token": token, "bits": bits, "size": position, "sections": sections}
         ).encode()
         if len(MAGIC) + 8 + len(header) > _HEADER:
             raise FrozenError("header too long")  # cannot happen: five sections
@@ -138,6 +141,7 @@ class Frozen:
             if path.stat().st_size != header["size"]:
                 raise FrozenError(f"{path}: truncated")
             self.upto = int(header["upto"])
+            self.token = str(header.get("token"))
             self._bits = int(header["bits"])
             sections = header["sections"]
             position, count, _ = sections["entries"]

@@ -465,7 +465,8 @@ class SQLiteStore(Store):
     def _frozen_now(self) -> tuple[Frozen, bool, list[int]] | None:
         """The frozen band table to look keys up in, if there is a usable one, whether
         documents were added since it was written, and those removed since (within a read)."""
-        name = (self._read_meta("frozen") or {}).get("file")
+        state = self._read_meta("frozen") or {}
+        name = state.get("file")
         if name is None or self._path is None:
             return None
         if self._frozen is None or self._frozen.path.name != name:
@@ -474,6 +475,8 @@ class SQLiteStore(Store):
                 self._frozen = Frozen(self._path.with_name(name))
             except FrozenError:
                 return None  # gone or damaged: the table holds everything
+        if self._frozen.token != state.get("token"):
+            return None  # another index's copy: this file was copied, the other one optimized
         newest, upto = self._newest(), self._frozen.upto
         removed = [num for (num,) in self._run("SELECT num FROM removed")]
         if _stale(newest - upto + len(removed), upto):
@@ -663,6 +666,7 @@ class SQLiteStore(Store):
                 self._script(_MIRROR)
         generation = int(before["generation"]) + 1
         name = f"{self._path.name}-frozen-{generation}"
+        token = secrets.token_hex(8)
         temporary = self._path.with_name(f"{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
         try:
             with self._reading():
@@ -670,7 +674,7 @@ class SQLiteStore(Store):
                 seen = self._run("SELECT max(seq) FROM removed")[0][0] or 0
                 cursor = self._db.execute("SELECT key, entries FROM postings ORDER BY key")
                 chunks = iter(lambda: cursor.fetchmany(1 << 16), [])
-                write_frozen(temporary, chunks, upto=upto, progress=progress)
+                write_frozen(temporary, chunks, upto=upto, token=token, progress=progress)
             with self.exclusive():
                 if self._read_meta("frozen") != before or self._read_meta("mirror") != mirror:
                     return False  # another process froze the table, or set the copy aside
@@ -678,7 +682,7 @@ class SQLiteStore(Store):
                 _sync_folder(self._path.parent)
                 self._restart_recent(upto, keys_of)
                 self._run("DELETE FROM removed WHERE seq <= ?", (seen,))
-                after = {"generation": generation, "file": name, "upto": upto}
+                after = {"generation": generation, "file": name, "upto": upto, "token": token}
                 self._set_meta("frozen", after)
         except (OSError, sqlite3.Error) as error:
             raise IndexStoreError(
