@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import click
 from rich.console import Console
@@ -455,10 +455,13 @@ def index_add(
 
             def documents() -> Iterator[Document]:
                 nonlocal read, problems
-                for item in map(_addable, _read_stream(paths, options)):
+                for item in _read_stream(paths, options):
                     read += 1
                     counter.update(read, added)
-                    if isinstance(item, LoadProblem):
+                    if _anonymous(item):
+                        warn(f"skipped {item.path or item.id}: {_NO_ID}")
+                        problems += 1
+                    elif isinstance(item, LoadProblem):
                         warn(f"skipped {item}")
                         problems += 1
                     else:
@@ -577,7 +580,7 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
     """
     options = make_input_options(**kwargs)
     thresholds = make_thresholds(kwargs)
-    counts = {"unique": 0, "duplicate": 0, "overlap": 0, "error": 0, "added": 0}
+    counts = {"unique": 0, "duplicate": 0, "overlap": 0, "error": 0, "added": 0, "no id": 0}
     # the decisions themselves show progress on a terminal
     show = sys.stderr.isatty() and not sys.stdout.isatty() if progress is None else progress
     read = 0
@@ -588,7 +591,12 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
         warn = _warner(counter)
         for item in _read_stream(paths, options):
             read += 1
-            decision = _check_one(store, item, add, thresholds, threshold, warn)
+            anonymous = False
+            if add and _anonymous(item):
+                warn(f"not added {item.path or item.id}: {_NO_ID}; checked all the same")
+                counts["no id"] += 1
+                anonymous = True
+            decision = _check_one(store, item, add and not anonymous, thresholds, threshold, warn)
             counter.update(read, read)
             if decision is None:
                 counts["error"] += 1
@@ -596,12 +604,14 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
             _out(decision.to_json())
             counts[decision.status] += 1
             counts["added"] += decision.added
+    unadded = f", {counts['no id']} not added (no id)" if counts["no id"] else ""
     _warn(
         f"checked {sum(counts[s] for s in ('unique', 'duplicate', 'overlap', 'error'))} "
         f"document(s): {counts['unique']} unique, {counts['duplicate']} duplicate, "
         f"{counts['overlap']} overlap, {counts['error']} error(s); {counts['added']} added"
+        f"{unadded}"
     )
-    if counts["error"]:
+    if counts["error"] or counts["no id"]:
         return EXIT_ERROR
     return EXIT_FOUND if counts["duplicate"] or counts["overlap"] else EXIT_NOTHING
 
@@ -615,8 +625,6 @@ def _check_one(
     warn: Callable[[str], None],
 ) -> Decision | None:
     """One decision, or ``None`` after reporting (stderr, and an error record on stdout)."""
-    if add:
-        item = _addable(item)
     if isinstance(item, LoadProblem):
         location, message, doc_id = item.location, item.message, item.id
     else:
@@ -631,17 +639,17 @@ def _check_one(
     return None
 
 
-def _addable(item: Document | LoadProblem) -> Document | LoadProblem:
-    """``item``, or a problem if it is a document with no id of its own: read from standard input
-    without an id field, it is named after its place in the stream, which the next run's
-    documents would take again."""
-    if isinstance(item, Document) and item.id.startswith(STDIN_NAME):
-        return LoadProblem(
-            item.path or item.id,
-            "no id: a document read from standard input needs one to be added to an index "
-            "(an id field in each record; --id-field names another)",
-        )
-    return item
+_NO_ID = (
+    "a document read from standard input needs an id to be added to an index (an id field in"
+    " each record; --id-field names another)"
+)
+
+
+def _anonymous(item: Document | LoadProblem) -> TypeGuard[Document]:
+    """Whether ``item`` is a document with no id of its own: read from standard input without an
+    id field, it is named after its place in the stream, which the next run's documents would
+    take again, so it cannot be added."""
+    return isinstance(item, Document) and item.id.startswith(STDIN_NAME)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -176,13 +176,17 @@ def test_a_record_with_no_id_of_its_own_is_checked_but_not_added(index: str, cli
     assert [r["id"] for r in decisions(checked.stdout)] == ["<stdin>:1", "ok", "<stdin>:3"]
     # added, "<stdin>:1" would name whatever text comes first on the next run's input
     added = cli("check", "-", "--index", index, "--add", stdin=feed)
-    assert added.returncode == 2
+    assert added.returncode == 2  # an input problem, though every document was answered
     records = decisions(added.stdout)
-    assert [r["status"] for r in records] == ["error", "unique", "error"]
-    assert "no id: a document read from standard input needs one" in records[0]["error"]
+    assert [(r["id"], r["status"], r["added"]) for r in records] == [
+        ("<stdin>:1", "unique", False), ("ok", "unique", True), ("<stdin>:3", "unique", False),
+    ]  # fmt: skip
+    assert added.stderr.count("not added <stdin>:") == 2
+    assert "needs an id to be added to an index" in added.stderr
+    assert "1 added, 2 not added (no id)" in added.stderr
     again = cli("index", "add", "-", "--index", index, stdin=feed)
     assert again.returncode == 2 and "added 0 document(s)" in again.stderr
-    assert again.stderr.count("no id:") == 2
+    assert again.stderr.count("skipped <stdin>:") == 2
 
 
 def test_ids_must_be_strings_or_integers(index: str, cli: Runner) -> None:
