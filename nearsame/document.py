@@ -30,6 +30,18 @@ class Document:
     metadata: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
+        # what a typo in a caller's code would otherwise turn into a wrong answer far from it
+        # (an id 5 stored as "5" but reported as 5) or a TypeError deep inside the analysis
+        if not isinstance(self.id, str) or not self.id:
+            raise TypeError(f"a document's id must be a non-empty string, not {self.id!r}")
+        if not isinstance(self.text, str):
+            raise TypeError(f"document {self.id!r}: text must be a string, not {type(self.text)}")
+        for name in ("title", "date", "source", "url", "path", "language"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(
+                    f"document {self.id!r}: {name} must be a string or None, not {value!r}"
+                )
         if not 0 <= self.body_start <= len(self.text):
             raise ValueError(
                 f"body_start={self.body_start} is outside the text (0..{len(self.text)})"

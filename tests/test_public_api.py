@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import re
+
+import pytest
+
 import nearsame
 
 PUBLIC = {
@@ -30,3 +34,22 @@ def test_every_public_module_opens_with_a_docstring() -> None:
             continue
         imported = __import__(module.name, fromlist=["_"])
         assert imported.__doc__, module.name
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"id": 5, "text": "x"}, "id must be a non-empty string, not 5"),
+        ({"id": None, "text": "x"}, "id must be a non-empty string, not None"),
+        ({"id": "", "text": "x"}, "id must be a non-empty string"),
+        ({"id": "a", "text": b"x"}, "document 'a': text must be a string"),
+        ({"id": "a", "text": None}, "document 'a': text must be a string"),
+        ({"id": "a", "text": "x", "date": 20250101}, "date must be a string or None, not 20250101"),
+        ({"id": "a", "text": "x", "title": {"a": 1}}, "title must be a string or None"),
+    ],
+)
+def test_a_document_of_the_wrong_types_is_refused_where_it_is_made(
+    fields: dict[str, object], message: str
+) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        nearsame.Document(**fields)  # type: ignore[arg-type]
