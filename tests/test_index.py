@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -241,6 +244,50 @@ def test_opening_without_create_needs_an_existing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexStoreError, match="no index here"):
         open_index(tmp_path / "new.db", create=False)
     assert not (tmp_path / "new.db").exists(), "nothing is left behind"
+
+
+def test_checking_against_an_empty_file_leaves_it_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(IndexStoreError, match=r"empty\.db: no index here"):
+        open_index(empty, create=False)
+    assert empty.stat().st_size == 0 and sorted(tmp_path.iterdir()) == [empty]
+
+
+def _as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line run by a user without rights to files of root's (setpriv)."""
+    nearsame = str(Path(sys.executable).parent / "nearsame")
+    return subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", nearsame, *args],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to run the command line as another user",
+)
+def test_an_index_this_user_may_not_write_says_so(tmp_path: Path) -> None:
+    hidden = _as_nobody("index", "stats", "--index", str(tmp_path / "i.db"))  # in root's 0700
+    assert hidden.returncode == 2 and "Traceback" not in hidden.stderr
+    assert "i.db: cannot reach the index (Permission denied)" in hidden.stderr
+    with tempfile.TemporaryDirectory(dir="/tmp") as shared:
+        folder = Path(shared)
+        folder.chmod(0o755)
+        _readable_but_not_writable(folder)
+
+
+def _readable_but_not_writable(folder: Path) -> None:
+    with open_index(folder / "i.db") as index:
+        index.add([doc("a", article(1))])
+    read_only_file = _as_nobody("index", "stats", "--index", str(folder / "i.db"))
+    assert read_only_file.returncode == 2, read_only_file.stderr
+    assert "i.db: cannot open the index: the file is read-only for this user" in (
+        read_only_file.stderr
+    )
+    new = _as_nobody("index", "add", str(ROOT / "seeds"), "--index", str(folder / "new.db"))
+    assert new.returncode == 2 and "Traceback" not in new.stderr
+    assert "new.db: cannot open the index: its folder is read-only for this user" in new.stderr
 
 
 def test_open_index_and_decisions_are_exported() -> None:

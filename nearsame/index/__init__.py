@@ -58,9 +58,13 @@ def _store(uri: str, create: bool) -> Store:
         path = uri.split("://", 1)[1] if scheme else uri
         from nearsame.index.sqlite import SQLiteStore
 
-        if not create and not Path(path).expanduser().exists():
+        try:
+            found = Path(path).expanduser().exists()
+        except OSError as error:  # a folder on the way this user may not enter
+            raise IndexStoreError(f"{uri}: cannot reach the index ({error.strerror})") from error
+        if not create and not found:
             raise IndexStoreError(f"{uri}: no index here (create it with `index add`)")
-        return SQLiteStore(Path(path).expanduser())
+        return SQLiteStore(Path(path).expanduser(), create=create)
     raise IndexStoreError(
         f"{uri}: unknown kind of index {scheme!r}; use a file path, redis://host:port/db or memory://"
     )

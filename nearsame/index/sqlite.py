@@ -286,6 +286,24 @@ class _Checkpointer:
             self._thread.join()
 
 
+def _unusable(given: str | Path, error: sqlite3.Error, path: Path | None, otherwise: str) -> str:
+    """Why the index at ``path`` cannot be opened: this user may not write it or its folder (an
+    index in WAL mode writes beside its file, ``-wal`` and ``-shm``, even to be read), or else
+    it is not an index, ``otherwise``."""
+    if path is not None and os.access(path, os.F_OK) and not os.access(path, os.W_OK):
+        why = "the file is read-only for this user, and an index is written to even to be read"
+    elif path is not None and not os.access(path.parent, os.W_OK):
+        why = (
+            "its folder is read-only for this user, and an index writes files beside its own"
+            " (-wal, -shm) even to be read"
+        )
+    elif otherwise:
+        return f"{given}: not a nearsame index, {otherwise} ({error})"
+    else:
+        return f"{given}: cannot open the index ({error})"
+    return f"{given}: cannot open the index: {why} ({error})"
+
+
 class SQLiteStore(Store):
     """A `Store` in one SQLite file (or in memory, for ``memory://``)."""
 
@@ -297,6 +315,7 @@ class SQLiteStore(Store):
         *,
         synchronous: str = "FULL",
         timeout: float = 60.0,
+        create: bool = True,
     ) -> None:
         self.location = str(path)
         # absolute: the checkpoint thread opens it again, maybe after the working folder changed
@@ -306,7 +325,7 @@ class SQLiteStore(Store):
         try:
             self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
-            raise IndexStoreError(f"{path}: cannot open the index ({error})") from error
+            raise IndexStoreError(_unusable(path, error, self._path, "")) from error
         try:
             tables = {
                 name for (name,) in self._db.execute(
@@ -315,9 +334,10 @@ class SQLiteStore(Store):
             }  # fmt: skip
         except sqlite3.Error as error:
             self._db.close()
-            raise IndexStoreError(
-                f"{path}: not a nearsame index, or not readable ({error})"
-            ) from error
+            raise IndexStoreError(_unusable(path, error, self._path, "or not readable")) from error
+        if not tables and not create:  # an empty file: leave it as it is
+            self._db.close()
+            raise IndexStoreError(f"{path}: no index here (create it with `index add`)")
         if "bands" in tables:
             self._db.close()
             raise IndexStoreError(
@@ -344,7 +364,7 @@ class SQLiteStore(Store):
         except sqlite3.Error as error:
             self._db.close()
             raise IndexStoreError(
-                f"{path}: not a nearsame index, or not readable and writable ({error})"
+                _unusable(path, error, self._path, "or not readable and writable")
             ) from error
         self._timeout = timeout
         self._written = 0  # rows written since the last checkpoint was asked for
