@@ -7,6 +7,7 @@ and reading goes on. The caller decides whether problems are fatal.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -194,7 +195,8 @@ def _read_stream(
     if isinstance(text, LoadProblem):
         yield text
     elif text.lstrip()[:1] == "{":
-        yield from _read_jsonl(iter(data.splitlines(keepends=True)), where, names, max_chars)
+        lines = (text.encode() if _wide(data) else data).splitlines(keepends=True)
+        yield from _read_jsonl(iter(lines), where, names, max_chars)
     else:
         yield _checked(parse_text(text, doc_id=where, path=None), where, max_chars)
 
@@ -203,7 +205,28 @@ def _too_big(size: int, limit: int, unit: str) -> str:
     return f"{size:,} {unit}, over the limit of {limit:,} characters for one document"
 
 
+#: byte-order marks of the encodings besides UTF-8 that text files come in (Windows' "Unicode"),
+#: the longer first: UTF-32's little-endian mark begins with UTF-16's
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
+
+
+def _wide(data: bytes) -> str | None:
+    """The encoding whose byte-order mark ``data`` starts with (UTF-16 or UTF-32), if any."""
+    return next((codec for bom, codec in _WIDE_BOMS if data.startswith(bom)), None)
+
+
 def _decode(data: bytes, where: str) -> str | LoadProblem:
+    wide = _wide(data)
+    if wide is not None:  # spans are then in code points of the text after its mark
+        try:
+            return data.decode(wide)
+        except UnicodeDecodeError as error:
+            return LoadProblem(
+                where, f"not valid {wide.upper()} (byte {error.start}); re-encode it as UTF-8"
+            )
     if b"\x00" in data[:8192]:
         return LoadProblem(where, "binary file (it contains NUL bytes)")
     try:
@@ -236,6 +259,10 @@ def _read_jsonl(
 ) -> Iterator[Document | LoadProblem]:
     for number, raw in enumerate(lines, start=1):
         location = f"{where}:{number}"
+        wide = _wide(raw) if number == 1 else None
+        if wide is not None:  # its lines cannot be told apart byte by byte
+            yield LoadProblem(where, f"JSONL in {wide.upper()}: re-encode it as UTF-8")
+            return
         if not raw.strip():
             continue
         if len(raw) > 4 * max_chars:
@@ -248,7 +275,8 @@ def _read_jsonl(
         try:
             record = json.loads(text)
         except json.JSONDecodeError as error:
-            yield LoadProblem(location, f"malformed JSON ({error.msg} at column {error.colno})")
+            message = error.msg.removesuffix(" at")  # "Invalid control character at"
+            yield LoadProblem(location, f"malformed JSON ({message} at column {error.colno})")
             continue
         yield _checked(
             _from_record(record, names, location, f"{where}:{number}"), location, max_chars

@@ -141,3 +141,36 @@ def test_standard_input_reads_plain_text_or_jsonl() -> None:
 def test_utf8_with_or_without_bom_decodes_to_the_same_text(tmp_path: Path, bom: bytes) -> None:
     (tmp_path / "a.txt").write_bytes(bom + "Corée".encode())
     assert load_documents([tmp_path]).documents[0].text == "Corée"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_text_with_its_mark_decodes_as_utf8_does(
+    tmp_path: Path, encoding: str
+) -> None:
+    text = "Le dirigeant nord-coréen a visité l’usine.\r\nDeuxième ligne 🙂."
+    mark = {"utf-16-be": "\ufeff"}.get(encoding, "")  # the BE codec writes none of its own
+    (tmp_path / "wide.txt").write_bytes((mark + text).encode(encoding))
+    record = json.dumps({"id": "j", "text": text}, ensure_ascii=False)
+    (tmp_path / "wide.json").write_bytes((mark + record).encode(encoding))
+    line = json.dumps({"id": "s", "text": text[:20]}, ensure_ascii=False) + "\n"
+    stream = load_documents(["-"], stdin=io.BytesIO((mark + line).encode(encoding)))
+    result = load_documents([tmp_path])
+    assert [(d.id, d.text) for d in result.documents] == [("j", text), ("wide.txt", text)]
+    assert [(d.id, d.text) for d in stream.documents] == [("s", text[:20])]
+
+
+def test_jsonl_in_utf16_is_one_clear_problem(tmp_path: Path) -> None:
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes('{"id": "a", "text": "A."}\n{"id": "b", "text": "B."}\n'.encode("utf-16"))
+    result = load_documents([path])
+    assert result.documents == ()
+    assert [(p.location, p.message) for p in result.problems] == [
+        (str(path), "JSONL in UTF-16: re-encode it as UTF-8")
+    ]
+
+
+def test_a_control_character_in_a_jsonl_string_is_located_in_plain_words(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a", "text": "tab\there"}\n', encoding="utf-8")
+    (problem,) = load_documents([path]).problems
+    assert problem.message == "malformed JSON (Invalid control character at column 25)"
