@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from types import TracebackType
@@ -101,7 +102,8 @@ class Index:
         entries = [make_entry(document, self.params) for document in documents]
         ids = [entry.document.id for entry in entries]
         if len(set(ids)) != len(ids):
-            raise IndexStoreError("the documents to add have repeated ids")
+            repeated = next(i for i, count in Counter(ids).items() if count > 1)
+            raise IndexStoreError(f"the documents to add have repeated ids: {repeated!r}")
         with self._store.exclusive():
             new, conflicts = self._sort_out(entries)
             if conflicts:
