@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 from index_docs import article, edited
@@ -325,6 +328,21 @@ def test_every_index_command_has_help(command: list[str], cli: Runner) -> None:
     assert result.returncode == 0 and "--index" in result.stdout
 
 
+def _writer(fifo: Path, timeout: float = 60.0) -> BinaryIO:
+    """The writing end of ``fifo``, once a reader has opened it (not waiting forever)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:  # ENXIO: no reader yet
+            if error.errno != errno.ENXIO or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+            continue
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "wb")
+
+
 @needs_tmux
 @pytest.mark.parametrize(
     ("command", "count", "summary"),
@@ -340,20 +358,24 @@ def test_a_long_stream_shows_a_count_on_a_terminal_with_its_warnings_above(
 ) -> None:
     name, status = terminal
     lines = [json.dumps({"id": f"d{n}", "text": article(n)}) for n in range(12)]
-    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
-    first.write_text("\n".join([*lines[:5], "not json", *lines[5:8]]) + "\n")
-    rest.write_text("\n".join(lines[8:]) + "\n")
+    first = "\n".join([*lines[:5], "not json", *lines[5:8]]) + "\n"
+    rest = "\n".join(lines[8:]) + "\n"
+    feed = tmp_path / "feed"
+    os.mkfifo(feed)
     nearsame = Path(sys.executable).parent / "nearsame"
-    # a stream that pauses: the count shows while the command waits for more
     run_in(
         name,
-        f"cd {tmp_path} && (cat first.jsonl; sleep 3; cat rest.jsonl) | {nearsame} {command}; "
-        f"echo $? > {status}; sleep 30",
+        f"cd {tmp_path} && {nearsame} {command} < feed; echo $? > {status}; sleep 30",
         width=120, height=20,
     )  # fmt: skip
-    wait_for(screen_has(name, count), name=name)
-    warning = "nearsame: skipped <stdin>:6: malformed JSON (Expecting value at column 1)"
-    assert warning in [line.rstrip() for line in screen(name).splitlines()]
+    # a stream that pauses: the count shows while the command waits for more
+    with _writer(feed) as stream:
+        stream.write(first.encode())
+        stream.flush()
+        wait_for(screen_has(name, count), name=name)
+        warning = "nearsame: skipped <stdin>:6: malformed JSON (Expecting value at column 1)"
+        assert warning in [line.rstrip() for line in screen(name).splitlines()]
+        stream.write(rest.encode())
     wait_for(status.exists, name=name)
     shown = [line.rstrip() for line in screen(name).splitlines() if line.strip()]
     assert shown == [warning, summary]  # the count is gone, the warning whole
