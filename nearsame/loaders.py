@@ -2,7 +2,9 @@
 
 Nothing bad in one file stops the rest: every problem (undecodable or binary file, empty document,
 malformed JSONL line, duplicate id, document over the size limit) becomes a located `LoadProblem`
-and reading goes on. The caller decides whether problems are fatal.
+and reading goes on. The caller decides whether problems are fatal. A date that cannot be read
+(`nearsame.dates`) is a problem too, but not a skipped document: the document follows its warning,
+its date kept as written, and is ordered as undated.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from nearsame.dates import DateError, parse_date
 from nearsame.document import Document
 
 __all__ = [
@@ -51,6 +54,8 @@ class LoadProblem:
     message: str
     #: the id of the document, when it was read before the problem was found
     id: str | None = None
+    #: whether the document was left out (else it is read all the same: a warning)
+    skipped: bool = True
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -99,7 +104,11 @@ def iter_documents(
     stdin: IO[bytes] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[Document | LoadProblem]:
-    """Yield documents and problems as they are read; a repeated id is a problem, not a document."""
+    """Yield documents and problems as they are read; a repeated id is a problem, not a document.
+
+    A document whose date cannot be read comes right after a problem that says so (``skipped``
+    false).
+    """
     names = fields or FieldNames()
     seen: dict[str, str] = {}
     for source in sources:
@@ -114,7 +123,20 @@ def iter_documents(
                     )
                     continue
                 seen[item.id] = where
+                warning = _date_warning(item, where)
+                if warning is not None:
+                    yield warning
             yield item
+
+
+def _date_warning(document: Document, where: str) -> LoadProblem | None:
+    if document.date is None:
+        return None
+    try:
+        parse_date(document.date)
+    except DateError as error:
+        return LoadProblem(where, f"{error}; ordered as undated", document.id, skipped=False)
+    return None
 
 
 def _iter_source(
@@ -314,10 +336,18 @@ def _from_record(
 
 
 def _normal_date(value: str | None) -> str | None:
+    """The date as written; an ISO 8601 one with ``T``, and the ISO date inside one that cannot
+    be read whole (``2023-08-14 (mis à jour)``)."""
     if value is None:
         return None
-    match = _ISO_DATE_RE.search(value)
-    return match.group().replace(" ", "T") if match else value
+    if _ISO_DATE_RE.fullmatch(value):
+        return value.replace(" ", "T")
+    try:
+        parse_date(value)
+    except DateError:
+        match = _ISO_DATE_RE.search(value)
+        return match.group().replace(" ", "T") if match else value
+    return value
 
 
 def parse_text(text: str, *, doc_id: str, path: str | None) -> Document:

@@ -75,3 +75,70 @@ def test_duplicates_only_exits_0_when_no_article_is_a_near_duplicate() -> None:
     validate(data)
     assert data["clusters"] == [] and data["matches"] == []
     assert data["parameters"]["passages"] is False
+
+
+FIRST = (
+    "Heavy rain caused the River Ouse to burst its banks on Sunday, flooding more than 400 homes "
+    "in the city of York and forcing the evacuation of about 2,300 residents."
+)
+SECOND = (
+    "On Tuesday, the prime minister visited a rest centre set up in a school gymnasium and "
+    f"promised an extra 50 million pounds for flood defences in the region.\n\n{FIRST}"
+)
+
+
+def _feed(path: Path, later_date: str | None, earlier_date: str | None) -> str:
+    """A JSONL feed: the later article first, as feeds often list them."""
+    records = [{"id": "later", "text": SECOND}, {"id": "earlier", "text": FIRST}]
+    for record, date in zip(records, (later_date, earlier_date), strict=True):
+        if date is not None:
+            record["date"] = date
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("later_date", "earlier_date"),
+    [
+        ("Mon, 11 Mar 2024 08:00:00 +0000", "Sun, 10 Mar 2024 08:00:00 +0000"),
+        ("11.03.2024", "10.04.2023"),
+        ("2024-03-10T07:30:00Z", "2024-03-10T08:00:00+01:00"),
+    ],
+)
+def test_report_and_compare_credit_the_article_published_first(
+    tmp_path: Path, later_date: str, earlier_date: str
+) -> None:
+    feed = _feed(tmp_path / "feed.jsonl", later_date, earlier_date)
+    result = run("report", feed, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert [(d["id"], d["date"]) for d in data["documents"]] == [
+        ("earlier", earlier_date),
+        ("later", later_date),
+    ]
+    assert {(m["earlier"]["doc"], m["later"]["doc"]) for m in data["matches"]} == {
+        ("earlier", "later")
+    }
+    header = "title: T\ndate: {}\n\n{}"
+    (tmp_path / "a.txt").write_text(header.format(later_date, SECOND), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(header.format(earlier_date, FIRST), encoding="utf-8")
+    compared = run("compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "json")
+    assert [d["id"] for d in json.loads(compared.stdout)["documents"]] == ["b.txt", "a.txt"]
+
+
+def test_a_date_that_cannot_be_read_is_warned_once_located_and_ordered_as_undated(
+    tmp_path: Path,
+) -> None:
+    feed = _feed(tmp_path / "feed.jsonl", "2024-03-11", "le 10 mars")
+    result = run("report", feed, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "date" in line]
+    assert warnings == [
+        f"nearsame: {feed}:2: cannot read the date 'le 10 mars': not a form nearsame reads "
+        "(ISO 8601, RFC 2822, 10.03.2024 day first, 10 March 2024); ordered as undated"
+    ]
+    data = json.loads(result.stdout)  # undated: after the document before it in the input
+    assert [(d["id"], d["date"]) for d in data["documents"]] == [
+        ("later", "2024-03-11"),
+        ("earlier", "le 10 mars"),
+    ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nearsame.loaders import FieldNames, load_documents, parse_text
+from nearsame.loaders import FieldNames, LoadProblem, iter_documents, load_documents, parse_text
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -141,3 +141,33 @@ def test_standard_input_reads_plain_text_or_jsonl() -> None:
 def test_utf8_with_or_without_bom_decodes_to_the_same_text(tmp_path: Path, bom: bytes) -> None:
     (tmp_path / "a.txt").write_bytes(bom + "Corée".encode())
     assert load_documents([tmp_path]).documents[0].text == "Corée"
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("Sun, 10 Mar 2024 08:00:00 +0100", "Sun, 10 Mar 2024 08:00:00 +0100"),
+        ("10.03.2024", "10.03.2024"),
+        ("2024-03-10 08:00:00 +0100", "2024-03-10 08:00:00 +0100"),  # its offset kept
+        ("2024-03-10 08:00", "2024-03-10T08:00"),  # ISO 8601 with T, as before
+        ("2023-08-14 (mis à jour le 15)", "2023-08-14"),  # the ISO date inside
+    ],
+)
+def test_a_date_is_kept_as_written(written: str, kept: str) -> None:
+    document = parse_text(f"date: {written}\n\nLe corps du texte.", doc_id="x.txt", path=None)
+    assert document.date == kept
+
+
+def test_a_date_that_cannot_be_read_is_a_located_warning_before_its_document(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "feed.jsonl"
+    records = [{"id": "a", "text": "Un texte.", "date": "hier"}, {"id": "b", "text": "Un autre."}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    items = list(iter_documents([path]))
+    assert [type(item).__name__ for item in items] == ["LoadProblem", "Document", "Document"]
+    warning = items[0]
+    assert isinstance(warning, LoadProblem) and not warning.skipped
+    assert (warning.location, warning.id) == (f"{path}:1", "a")
+    assert "cannot read the date 'hier'" in warning.message and "undated" in warning.message
+    assert [d.date for d in load_documents([path]).documents] == ["hier", None]
