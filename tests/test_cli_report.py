@@ -142,3 +142,26 @@ def test_a_date_that_cannot_be_read_is_warned_once_located_and_ordered_as_undate
         ("later", "2024-03-11"),
         ("earlier", "le 10 mars"),
     ]
+
+
+def test_compare_and_report_read_two_files_of_the_same_name_as_two_documents(
+    tmp_path: Path,
+) -> None:
+    for folder, text in (("x", FIRST), ("y", SECOND)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "article.txt").write_text(text, encoding="utf-8")
+    x, y = str(tmp_path / "x" / "article.txt"), str(tmp_path / "y" / "article.txt")
+    compared = run("compare", x, y, "--format", "json")
+    assert compared.returncode == 1, compared.stderr
+    assert compared.stderr == ""
+    data = json.loads(compared.stdout)
+    assert [(d["id"], d["path"]) for d in data["documents"]] == [
+        ("x/article.txt", x),
+        ("y/article.txt", y),
+    ]
+    reported = run("report", str(tmp_path / "x"), str(tmp_path / "y"), "--format", "json")
+    assert reported.returncode == 1 and reported.stderr == ""
+    assert [d["id"] for d in json.loads(reported.stdout)["documents"]] == [
+        "x/article.txt",
+        "y/article.txt",
+    ]

@@ -171,3 +171,38 @@ def test_a_date_that_cannot_be_read_is_a_located_warning_before_its_document(
     assert (warning.location, warning.id) == (f"{path}:1", "a")
     assert "cannot read the date 'hier'" in warning.message and "undated" in warning.message
     assert [d.date for d in load_documents([path]).documents] == ["hier", None]
+
+
+def test_different_files_of_the_same_name_are_named_by_their_paths_from_a_common_folder(
+    tmp_path: Path,
+) -> None:
+    for folder in ("x", "y", "z/deep"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "article.txt").write_text(f"Un article de {folder}.", encoding="utf-8")
+    (tmp_path / "x" / "other.txt").write_text("Un autre article.", encoding="utf-8")
+    x, y = tmp_path / "x", tmp_path / "y"
+    files = load_documents([x / "article.txt", y / "article.txt", x / "other.txt"])
+    assert [d.id for d in files.documents] == ["x/article.txt", "y/article.txt", "other.txt"]
+    assert files.problems == ()
+    folders = load_documents([x, y, tmp_path / "z"])  # folder ids clash too: deep/article.txt
+    assert [d.id for d in folders.documents] == [
+        "x/article.txt",
+        "other.txt",
+        "y/article.txt",
+        "deep/article.txt",
+    ]
+    assert [d.id for d in load_documents([x / "article.txt", y / ".." / "x"]).documents] == [
+        "article.txt",  # the same file twice is one document, read once
+        "other.txt",
+    ]
+
+
+def test_an_id_the_input_gives_twice_is_still_a_duplicate(tmp_path: Path) -> None:
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text("id: same\n\nUn article.", encoding="utf-8")
+    result = load_documents([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt"])
+    assert [d.id for d in result.documents] == ["same"]
+    assert [p.message for p in result.problems] == [
+        f"duplicate id 'same' (first read from {tmp_path / 'x' / 'a.txt'})"
+    ]
