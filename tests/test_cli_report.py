@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,59 @@ def test_compare_and_report_read_two_files_of_the_same_name_as_two_documents(
         "x/article.txt",
         "y/article.txt",
     ]
+
+
+RTL = {
+    "he": (
+        "משטרת ישראל עצרה הבוקר שלושה חשודים במעורבות בפריצה לבנק בחיפה, שבמהלכה נגנבו כשני "
+        "מיליון שקלים.",
+        "החשודים יובאו מחר לבית משפט השלום בחיפה לדיון בהארכת מעצרם של שלושת הגברים.",
+    ),
+    "ar": (
+        "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في مدينة الإسكندرية يضم أكثر من ثلاثمائة "
+        "سرير للمرضى.",
+        "وقال الوزير في مؤتمر صحفي إن المستشفى الجديد سيخدم آلاف المرضى من المحافظات المجاورة كل عام.",
+    ),
+}
+
+
+class _Elements(HTMLParser):
+    """Each run of text of a page with the attributes of the elements around it."""
+
+    VOID = frozenset({"meta", "br", "img", "hr", "input", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, dict[str, str | None]]] = []
+        self.runs: list[tuple[str, list[dict[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        self.runs.append((data, [attrs for _, attrs in self.open]))
+
+
+@pytest.mark.parametrize("language", sorted(RTL))
+def test_the_html_report_gives_article_text_its_direction_and_language(
+    tmp_path: Path, language: str
+) -> None:
+    shared, added = RTL[language]
+    header = f"language: {language}\ndate: 2024-03-1"  # Hebrew is detected as Czech: say it
+    (tmp_path / "a.txt").write_text(f"{header}0\n\n{shared}", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"{header}2\n\n{added}\n\n{shared}", encoding="utf-8")
+    page = tmp_path / "report.html"
+    result = run("report", str(tmp_path), "--format", "html", "-o", str(page))
+    assert result.returncode == 1, result.stderr
+    parser = _Elements()
+    parser.feed(page.read_text(encoding="utf-8"))
+    article = [(d, a) for d, a in parser.runs if any("\u0590" <= c <= "\u06ff" for c in d)]
+    assert any(added[:20] in d for d, _ in article) and any(shared[:20] in d for d, _ in article)
+    for data, around in article:  # the nearest element that says so, not the page's lang=en
+        assert [a["dir"] for a in around if "dir" in a][-1:] == ["auto"], data
+        assert [a["lang"] for a in around if "lang" in a][-1:] == [language], data
