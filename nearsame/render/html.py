@@ -77,7 +77,8 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
                 for s, e in document.novelty.new_spans
             )
             news.append(
-                f"<h3>New in <bdi{_text(document)}>{escape(label(document))}</bdi></h3><ul>{items}</ul>"
+                f"<h3>New in <bdi{_text(document)}>{escape(label(document))}</bdi></h3>"
+                f"<ul{_text(document)}>{items}</ul>"
             )
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>nearsame report</title>"
