@@ -102,7 +102,7 @@ def _feed(path: Path, later_date: str | None, earlier_date: str | None) -> str:
     ("later_date", "earlier_date"),
     [
         ("Mon, 11 Mar 2024 08:00:00 +0000", "Sun, 10 Mar 2024 08:00:00 +0000"),
-        ("11.03.2024", "10.04.2023"),
+        ("11.03.2024", "12.04.2023"),  # day first; as strings, 11 before 12
         ("2024-03-10T07:30:00Z", "2024-03-10T08:00:00+01:00"),
     ],
 )
