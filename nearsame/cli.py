@@ -137,9 +137,11 @@ def make_input_options(**kwargs: Any) -> InputOptions:
 def read_inputs(paths: Sequence[str], options: InputOptions) -> list[Document]:
     """Load documents, report every problem on stderr, and fail only when asked to or when empty."""
     result = load_documents(paths, fields=options.fields, stdin=sys.stdin.buffer)
-    _report_problems(result.problems)
-    if options.strict and result.problems:
-        raise InputFailed(f"{len(result.problems)} input problem(s) and --strict was given")
+    for problem in result.problems:
+        _warn(_said(problem))
+    skipped = sum(problem.skipped for problem in result.problems)
+    if options.strict and skipped:
+        raise InputFailed(f"{skipped} input problem(s) and --strict was given")
     if not result.documents:
         raise InputFailed("no document could be read")
     if options.language:
@@ -151,9 +153,9 @@ def _with_language(document: Document, language: str) -> Document:
     return replace(document, language=language)
 
 
-def _report_problems(problems: Sequence[LoadProblem]) -> None:
-    for problem in problems:
-        _warn(f"skipped {problem}")
+def _said(problem: LoadProblem) -> str:
+    """How a problem is told: ``skipped ...``, or as it is when the document is read anyway."""
+    return f"skipped {problem}" if problem.skipped else str(problem)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -456,13 +458,16 @@ def index_add(
             def documents() -> Iterator[Document]:
                 nonlocal read, problems
                 for item in _read_stream(paths, options):
+                    if isinstance(item, LoadProblem) and not item.skipped:
+                        warn(_said(item))  # a warning: its document comes next
+                        continue
                     read += 1
                     counter.update(read, added)
                     if _anonymous(item):
                         warn(f"skipped {item.path or item.id}: {_NO_ID}")
                         problems += 1
                     elif isinstance(item, LoadProblem):
-                        warn(f"skipped {item}")
+                        warn(_said(item))
                         problems += 1
                     else:
                         yield item
@@ -590,6 +595,9 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
     ):
         warn = _warner(counter)
         for item in _read_stream(paths, options):
+            if isinstance(item, LoadProblem) and not item.skipped:
+                warn(_said(item))  # a warning: its document comes next
+                continue
             read += 1
             anonymous = False
             if add and _anonymous(item):

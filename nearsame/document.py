@@ -15,7 +15,8 @@ class Document:
     ``text`` is the text exactly as decoded, header included; every span nearsame reports is in
     code points of this string. ``body_start`` is where the article itself begins (after a
     ``key: value`` header or an inline ``date`` marker): segmentation starts there.
-    ``date`` is ISO 8601 (``2023-08``, ``2023-08-14`` or a full timestamp) or ``None``.
+    ``date`` is the date as the input wrote it (ISO 8601, RFC 2822...) or ``None``; documents are
+    ordered by the instant it names (`nearsame.dates.parse_date`).
     """
 
     id: str

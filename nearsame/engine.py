@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import cache
 
 import numpy as np
@@ -20,6 +21,7 @@ from nearsame.analyze import Analysis, analyze
 from nearsame.boilerplate import boilerplate_units
 from nearsame.candidates import SCREEN_MARGIN, Banding, band_keys, candidate_array, estimate_pairs
 from nearsame.clusters import canonical_of
+from nearsame.dates import EARLIEST, DateError, parse_date
 from nearsame.document import Document
 from nearsame.duplicates import duplicate_groups, duplicates_report
 from nearsame.errors import ParameterError
@@ -36,16 +38,28 @@ __all__ = ["Params", "Progress", "build_report", "compare", "order_documents"]
 def order_documents(documents: Sequence[Document], order: Order) -> list[Document]:
     """Documents in reading order: by date, or as given.
 
-    An undated document keeps its place after the document before it in the input.
+    Dates are compared as instants in UTC (`nearsame.dates`: ``Sun, 10 Mar 2024 08:00:00 +0100``
+    before ``2024-03-10T07:30:00Z``); documents of the same instant keep their input order. An
+    undated document, or one whose date cannot be read, keeps its place after the document before
+    it in the input.
     """
     if order == "input":
         return list(documents)
     keyed = []
-    last = ""
+    last = EARLIEST
     for index, document in enumerate(documents):
-        last = document.date or last
+        last = _instant(document.date) or last
         keyed.append((last, index, document))
     return [document for _, _, document in sorted(keyed, key=lambda item: (item[0], item[1]))]
+
+
+def _instant(date: str | None) -> datetime | None:
+    if date is None:
+        return None
+    try:
+        return parse_date(date)
+    except DateError:
+        return None
 
 
 @dataclass

@@ -2,19 +2,23 @@
 
 Nothing bad in one file stops the rest: every problem (undecodable or binary file, empty document,
 malformed JSONL line, duplicate id, document over the size limit) becomes a located `LoadProblem`
-and reading goes on. The caller decides whether problems are fatal.
+and reading goes on. The caller decides whether problems are fatal. A date that cannot be read
+(`nearsame.dates`) is a problem too, but not a skipped document: the document follows its warning,
+its date kept as written, and is ordered as undated.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from nearsame.dates import DateError, parse_date
 from nearsame.document import Document
 
 __all__ = [
@@ -29,6 +33,7 @@ __all__ = [
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+_NAMED = TEXT_SUFFIXES | JSON_SUFFIXES  # files whose documents may be named after them
 DEFAULT_MAX_CHARS = 10_000_000
 STDIN = "-"
 STDIN_NAME = "<stdin>"  # where a document read from standard input was read, and its id if none
@@ -52,6 +57,8 @@ class LoadProblem:
     message: str
     #: the id of the document, when it was read before the problem was found
     id: str | None = None
+    #: whether the document was left out (else it is read all the same: a warning)
+    skipped: bool = True
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -100,11 +107,22 @@ def iter_documents(
     stdin: IO[bytes] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[Document | LoadProblem]:
-    """Yield documents and problems as they are read; a repeated id is a problem, not a document."""
+    """Yield documents and problems as they are read; a repeated id is a problem, not a document.
+
+    A document named after its file takes the file's name (its path relative to the folder given,
+    for a file found in one); when two different files would give the same name, each takes its
+    path relative to the folder the two have in common (``x/article.txt``, ``y/article.txt``). An
+    id the input gives itself (an ``id`` field or header) is never changed: given twice, it is a
+    problem. A document whose date cannot be read comes right after a problem that says so
+    (``skipped`` false).
+    """
     names = fields or FieldNames()
     seen: dict[str, str] = {}
-    for source in sources:
-        for item in _iter_source(source, names, stdin, max_chars):
+    for entry in _distinct(list(_plan(sources))):
+        if isinstance(entry, LoadProblem):
+            yield entry
+            continue
+        for item in _read_entry(entry, names, stdin, max_chars):
             if isinstance(item, Document):
                 where = item.path or item.id
                 if item.id in seen:
@@ -115,34 +133,85 @@ def iter_documents(
                     )
                     continue
                 seen[item.id] = where
+                warning = _date_warning(item, where)
+                if warning is not None:
+                    yield warning
             yield item
 
 
-def _iter_source(
-    source: str | Path, names: FieldNames, stdin: IO[bytes] | None, max_chars: int
+def _date_warning(document: Document, where: str) -> LoadProblem | None:
+    if document.date is None:
+        return None
+    try:
+        parse_date(document.date)
+    except DateError as error:
+        return LoadProblem(where, f"{error}; ordered as undated", document.id, skipped=False)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A file to read (``path`` ``None``: standard input) and the id its name gives a document
+    (a text file, or a JSON file of one record without an id)."""
+
+    path: Path | None
+    doc_id: str
+
+
+def _read_entry(
+    entry: _Entry, names: FieldNames, stdin: IO[bytes] | None, max_chars: int
 ) -> Iterator[Document | LoadProblem]:
-    if str(source) == STDIN:
-        if stdin is None:
-            yield LoadProblem(STDIN_NAME, "standard input is not available")
-            return
-        yield from _read_stream(stdin, STDIN_NAME, names, max_chars)
-        return
-    path = Path(source)
-    if path.is_dir():
-        files = sorted(
-            (p for p in path.rglob("*") if p.is_file() and _wanted(p.relative_to(path))),
-            key=lambda p: p.relative_to(path).as_posix(),
-        )
-        if not files:
-            yield LoadProblem(str(path), "no .txt, .md, .json or .jsonl file in this folder")
-        for file in files:
-            yield from _read_file(file, file.relative_to(path).as_posix(), names, max_chars)
-    elif path.is_file():
-        yield from _read_file(path, path.name, names, max_chars)
-    elif path.exists():
-        yield LoadProblem(str(path), "not a regular file or folder")
+    if entry.path is not None:
+        yield from _read_file(entry.path, entry.doc_id, names, max_chars)
+    elif stdin is None:
+        yield LoadProblem(STDIN_NAME, "standard input is not available")
     else:
-        yield LoadProblem(str(path), "no such file or folder")
+        yield from _read_stream(stdin, STDIN_NAME, names, max_chars)
+
+
+def _plan(sources: Iterable[str | Path]) -> Iterator[_Entry | LoadProblem]:
+    """The files to read, in order, each with the id its name gives; or why a source gives none."""
+    for source in sources:
+        if str(source) == STDIN:
+            yield _Entry(None, STDIN_NAME)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(
+                (p for p in path.rglob("*") if p.is_file() and _wanted(p.relative_to(path))),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            if not files:
+                yield LoadProblem(str(path), "no .txt, .md, .json or .jsonl file in this folder")
+            for file in files:
+                json_file = file.suffix.lower() in JSON_SUFFIXES  # named as before: by its name
+                yield _Entry(file, file.name if json_file else file.relative_to(path).as_posix())
+        elif path.is_file():
+            yield _Entry(path, path.name)
+        elif path.exists():
+            yield LoadProblem(str(path), "not a regular file or folder")
+        else:
+            yield LoadProblem(str(path), "no such file or folder")
+
+
+def _distinct(plan: list[_Entry | LoadProblem]) -> list[_Entry | LoadProblem]:
+    """The plan, where different files whose names give the same id are named by their paths from
+    the folder they have in common instead (the same file given twice, by any path, keeps its id)."""
+    files: dict[str, set[Path]] = {}
+    for entry in plan:
+        if isinstance(entry, _Entry) and entry.path and entry.path.suffix.lower() in _NAMED:
+            files.setdefault(entry.doc_id, set()).add(entry.path.resolve())
+    renamed: dict[Path, str] = {}
+    for paths in files.values():
+        if len(paths) > 1:
+            common = Path(os.path.commonpath(paths))
+            renamed.update((p, p.relative_to(common).as_posix()) for p in paths)
+    return [
+        _Entry(entry.path, renamed.get(entry.path.resolve(), entry.doc_id))
+        if isinstance(entry, _Entry) and entry.path is not None
+        else entry
+        for entry in plan
+    ]
 
 
 def _wanted(relative: Path) -> bool:
@@ -176,7 +245,7 @@ def _read_file(
     if isinstance(text, LoadProblem):
         yield text
     elif suffix in JSON_SUFFIXES:
-        yield from _read_json(text, where, names, max_chars)
+        yield from _read_json(text, where, doc_id, names, max_chars)
     else:
         yield _checked(parse_text(text, doc_id=doc_id, path=where), where, max_chars)
 
@@ -284,7 +353,7 @@ def _read_jsonl(
 
 
 def _read_json(
-    text: str, where: str, names: FieldNames, max_chars: int
+    text: str, where: str, doc_id: str, names: FieldNames, max_chars: int
 ) -> Iterator[Document | LoadProblem]:
     try:
         data = json.loads(text)
@@ -298,7 +367,7 @@ def _read_json(
             location = f"{where}#{number}"
             yield _checked(_from_record(record, names, location, location), location, max_chars)
     else:
-        yield _checked(_from_record(data, names, where, Path(where).name), where, max_chars)
+        yield _checked(_from_record(data, names, where, doc_id), where, max_chars)
 
 
 def _field(record: Mapping[str, Any], name: str) -> str | None:
@@ -342,10 +411,18 @@ def _from_record(
 
 
 def _normal_date(value: str | None) -> str | None:
+    """The date as written; an ISO 8601 one with ``T``, and the ISO date inside one that cannot
+    be read whole (``2023-08-14 (mis à jour)``)."""
     if value is None:
         return None
-    match = _ISO_DATE_RE.search(value)
-    return match.group().replace(" ", "T") if match else value
+    if _ISO_DATE_RE.fullmatch(value):
+        return value.replace(" ", "T")
+    try:
+        parse_date(value)
+    except DateError:
+        match = _ISO_DATE_RE.search(value)
+        return match.group().replace(" ", "T") if match else value
+    return value
 
 
 def parse_text(text: str, *, doc_id: str, path: str | None) -> Document:

@@ -285,6 +285,42 @@ def test_undated_documents_keep_their_input_place_after_the_one_before() -> None
     assert [d.id for d in order_documents(docs, "input")] == ["a", "b", "c"]
 
 
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        ("Sun, 10 Mar 2024 08:00:00 +0000", "Mon, 11 Mar 2024 08:00:00 +0000"),  # RSS
+        ("2024-03-10T08:00:00+01:00", "2024-03-10T07:30:00Z"),  # 07:00 UTC, then 07:30
+        ("11.03.2024", "10.04.2024"),  # day first
+        ("2024-03-10", "2024-03-10T00:00:01Z"),  # a day is its first instant, in UTC
+        ("2024-03-11T00:30:00+01:00", "2024-03-10T23:45:00Z"),
+        ("1710057600", "2024-03-11"),  # Unix time
+    ],
+)
+def test_dates_are_ordered_as_instants_not_as_strings(earlier: str, later: str) -> None:
+    docs = [
+        Document(id="later", text="x", date=later),
+        Document(id="earlier", text="y", date=earlier),
+    ]
+    assert [d.date for d in order_documents(docs, "date")] == [earlier, later]
+    assert [d.date for d in order_documents(docs[::-1], "date")] == [earlier, later]
+
+
+def test_dates_of_the_same_instant_keep_their_input_order() -> None:
+    dates = ["2024-03-10T00:00:00Z", "Sun, 10 Mar 2024 01:00:00 +0100", "2024-03-10", "2024-03"]
+    docs = [Document(id=str(i), text="x", date=date) for i, date in enumerate(dates)]
+    assert [d.id for d in order_documents(docs[:3], "date")] == ["0", "1", "2"]
+    assert [d.id for d in order_documents(docs[::-1], "date")] == ["3", "2", "1", "0"]
+
+
+def test_a_date_that_cannot_be_read_is_ordered_as_undated() -> None:
+    docs = [
+        Document(id="a", text="x", date="2024-05-01"),
+        Document(id="b", text="y", date="le 3 mai"),
+        Document(id="c", text="z", date="2024-01-01"),
+    ]
+    assert [d.id for d in order_documents(docs, "date")] == ["c", "a", "b"]
+
+
 def test_bad_parameters_say_what_to_fix() -> None:
     with pytest.raises(ValueError, match="order must be"):
         Params(order="random")  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nearsame.loaders import FieldNames, load_documents, parse_text
+from nearsame.loaders import FieldNames, LoadProblem, iter_documents, load_documents, parse_text
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 
@@ -174,3 +174,68 @@ def test_a_control_character_in_a_jsonl_string_is_located_in_plain_words(tmp_pat
     path.write_text('{"id": "a", "text": "tab\there"}\n', encoding="utf-8")
     (problem,) = load_documents([path]).problems
     assert problem.message == "malformed JSON (Invalid control character at column 25)"
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("Sun, 10 Mar 2024 08:00:00 +0100", "Sun, 10 Mar 2024 08:00:00 +0100"),
+        ("10.03.2024", "10.03.2024"),
+        ("2024-03-10 08:00:00 +0100", "2024-03-10 08:00:00 +0100"),  # its offset kept
+        ("2024-03-10 08:00", "2024-03-10T08:00"),  # ISO 8601 with T, as before
+        ("2023-08-14 (mis à jour le 15)", "2023-08-14"),  # the ISO date inside
+    ],
+)
+def test_a_date_is_kept_as_written(written: str, kept: str) -> None:
+    document = parse_text(f"date: {written}\n\nLe corps du texte.", doc_id="x.txt", path=None)
+    assert document.date == kept
+
+
+def test_a_date_that_cannot_be_read_is_a_located_warning_before_its_document(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "feed.jsonl"
+    records = [{"id": "a", "text": "Un texte.", "date": "hier"}, {"id": "b", "text": "Un autre."}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    items = list(iter_documents([path]))
+    assert [type(item).__name__ for item in items] == ["LoadProblem", "Document", "Document"]
+    warning = items[0]
+    assert isinstance(warning, LoadProblem) and not warning.skipped
+    assert (warning.location, warning.id) == (f"{path}:1", "a")
+    assert "cannot read the date 'hier'" in warning.message and "undated" in warning.message
+    assert [d.date for d in load_documents([path]).documents] == ["hier", None]
+
+
+def test_different_files_of_the_same_name_are_named_by_their_paths_from_a_common_folder(
+    tmp_path: Path,
+) -> None:
+    for folder in ("x", "y", "z/deep"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "article.txt").write_text(f"Un article de {folder}.", encoding="utf-8")
+    (tmp_path / "x" / "other.txt").write_text("Un autre article.", encoding="utf-8")
+    x, y = tmp_path / "x", tmp_path / "y"
+    files = load_documents([x / "article.txt", y / "article.txt", x / "other.txt"])
+    assert [d.id for d in files.documents] == ["x/article.txt", "y/article.txt", "other.txt"]
+    assert files.problems == ()
+    folders = load_documents([x, y, tmp_path / "z"])  # folder ids clash too: deep/article.txt
+    assert [d.id for d in folders.documents] == [
+        "x/article.txt",
+        "other.txt",
+        "y/article.txt",
+        "deep/article.txt",
+    ]
+    assert [d.id for d in load_documents([x / "article.txt", y / ".." / "x"]).documents] == [
+        "article.txt",  # the same file twice is one document, read once
+        "other.txt",
+    ]
+
+
+def test_an_id_the_input_gives_twice_is_still_a_duplicate(tmp_path: Path) -> None:
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text("id: same\n\nUn article.", encoding="utf-8")
+    result = load_documents([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt"])
+    assert [d.id for d in result.documents] == ["same"]
+    assert [p.message for p in result.problems] == [
+        f"duplicate id 'same' (first read from {tmp_path / 'x' / 'a.txt'})"
+    ]

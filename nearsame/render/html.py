@@ -1,4 +1,9 @@
-"""HTML rendering: one self-contained page, matches side by side with word-level highlights."""
+"""HTML rendering: one self-contained page, matches side by side with word-level highlights.
+
+Every element that holds article text says its direction (``dir=auto``: the browser takes it from
+the text's first strong character, so Arabic and Hebrew read right to left) and, where known, its
+document's language (``lang``); the page's own words are English.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,15 @@ from collections.abc import Mapping
 from html import escape
 
 from nearsame.render.spans import label, pieces
-from nearsame.report import Match, Report
+from nearsame.report import DocumentReport, Match, Report
 
 __all__ = ["render_html"]
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem;color:#222}
-table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}
+table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:start}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin:.5rem 0 1.5rem}
-.side{padding:.6rem;border-left:4px solid #ccc;background:#fafafa;line-height:1.5}
+.side{padding:.6rem;border-inline-start:4px solid #ccc;background:#fafafa;line-height:1.5}
 .exact .side{border-color:#a0a}.near .side{border-color:#08a}.paraphrase .side{border-color:#36c}
 .boilerplate{opacity:.5}.moved{color:#c00;font-weight:bold}
 ins{background:#cfc;text-decoration:none}del{background:#fcc}mark{background:#ffe08a}
@@ -30,6 +35,12 @@ _TAGS = {
 }
 
 
+def _text(document: DocumentReport) -> str:
+    """The attributes of an element holding ``document``'s text: its direction and language."""
+    lang = f" lang={escape(document.language, quote=True)}" if document.language else ""
+    return f" dir=auto{lang}"
+
+
 def _side(text: str, match: Match, side: str) -> str:
     return "".join(
         f"{_TAGS[op][0]}{escape(piece)}{_TAGS[op][1]}" for piece, op in pieces(text, match, side)
@@ -42,7 +53,7 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
     for document in report.documents:
         shared = 1 - document.novelty.new_share
         rows.append(
-            f"<tr><td>{document.position + 1}</td><td>{escape(label(document))}</td>"
+            f"<tr><td>{document.position + 1}</td><td{_text(document)}>{escape(label(document))}</td>"
             f"<td><span class=bar><span style='width:{shared:.0%}'></span></span> "
             f"{document.novelty.new_share:.0%} new</td></tr>"
         )
@@ -50,19 +61,25 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
     for match in report.matches:
         classes = match.kind + (" boilerplate" if match.boilerplate else "")
         moved = " <span class=moved>moved</span>" if match.moved else ""
+        earlier, later = report.document(match.earlier.doc), report.document(match.later.doc)
         blocks.append(
-            f"<h3>{match.kind} {match.score:.2f}{moved}: {escape(match.earlier.doc)} → {escape(match.later.doc)}</h3>"
-            f"<div class='pair {classes}'><div class=side>{_side(texts[match.earlier.doc], match, 'earlier')}</div>"
-            f"<div class=side>{_side(texts[match.later.doc], match, 'later')}</div></div>"
+            f"<h3>{match.kind} {match.score:.2f}{moved}: <bdi>{escape(match.earlier.doc)}</bdi> → "
+            f"<bdi>{escape(match.later.doc)}</bdi></h3><div class='pair {classes}'>"
+            f"<div class=side{_text(earlier)}>{_side(texts[earlier.id], match, 'earlier')}</div>"
+            f"<div class=side{_text(later)}>{_side(texts[later.id], match, 'later')}</div></div>"
         )
     news = []
     for document in report.documents:
         if document.novelty.shared_chars and document.novelty.new_spans:
             text = texts[document.id]
             items = "".join(
-                f"<li class=new>{escape(text[s:e])}</li>" for s, e in document.novelty.new_spans
+                f"<li class=new{_text(document)}>{escape(text[s:e])}</li>"
+                for s, e in document.novelty.new_spans
             )
-            news.append(f"<h3>New in {escape(label(document))}</h3><ul>{items}</ul>")
+            news.append(
+                f"<h3>New in <bdi{_text(document)}>{escape(label(document))}</bdi></h3>"
+                f"<ul{_text(document)}>{items}</ul>"
+            )
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>nearsame report</title>"
         f"<style>{_STYLE}</style><h1>nearsame report</h1>"
