@@ -11,7 +11,9 @@ Read (python-dateutil, and the standard library's RFC 2822 parser):
   (or year first: ``2024/03/10``), optionally followed by a time. ``03/04/2024`` is 3 April, never
   4 March; ``03/14/2024``, which only reads month first, is unreadable rather than guessed (a feed
   that writes months first would otherwise be read half one way and half the other, unseen);
-* dates with an English month name: ``10 March 2024``, ``March 10, 2024 8:00 PM``, ``March 2024``;
+* dates with a month name in English, French, German, Spanish, Italian or Portuguese:
+  ``10 March 2024``, ``March 10, 2024 8:00 PM``, ``dimanche 10 mars 2024 à 14h30``,
+  ``1er avril 2024``, ``10. März 2024``, ``10 de marzo de 2024``, ``March 2024``;
 * Unix time, as a JSON number or a string of digits: 9 to 11 digits are seconds, 12 to 14
   milliseconds.
 
@@ -29,6 +31,7 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
+from typing import ClassVar
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import UTC as DATEUTIL_UTC
@@ -153,10 +156,62 @@ def _worded(text: str) -> datetime | None:
     return _dateutil(text, dayfirst=not re.match(r"\d{4}", text))
 
 
+class _Words(dateutil_parser.parserinfo):
+    """dateutil's English words, and the month and weekday names of French, German, Spanish,
+    Italian and Portuguese news (``dimanche 10 mars 2024 à 14h30``, ``10. März 2024``,
+    ``10 de marzo de 2024``), with and without their accents; the little words around them
+    are skipped."""
+
+    MONTHS: ClassVar[list[tuple[str, ...]]] = [
+        (*english, *others) for english, others in zip(
+            dateutil_parser.parserinfo.MONTHS,
+            (
+                ("janvier", "januar", "jänner", "enero", "gennaio", "janeiro"),
+                ("février", "fevrier", "févr", "fevr", "februar", "febrero", "febbraio",
+                 "fevereiro"),
+                ("mars", "märz", "maerz", "marz", "marzo", "março", "marco"),
+                ("avril", "avr", "abril", "aprile"),
+                ("mai", "mayo", "maggio", "maio"),
+                ("juin", "juni", "junio", "giugno", "junho"),
+                ("juillet", "juil", "juli", "julio", "luglio", "julho"),
+                ("août", "aout", "agosto"),
+                ("septembre", "setiembre", "settembre", "setembro"),
+                ("octobre", "oktober", "octubre", "ottobre", "outubro"),
+                ("novembre", "noviembre", "novembro"),
+                ("décembre", "decembre", "dezember", "diciembre", "dicembre", "dezembro"),
+            ),
+            strict=True,
+        )
+    ]  # fmt: skip
+    WEEKDAYS: ClassVar[list[tuple[str, ...]]] = [
+        (*english, *others) for english, others in zip(
+            dateutil_parser.parserinfo.WEEKDAYS,
+            (
+                ("lundi", "montag", "lunes", "lunedì", "lunedi", "segunda-feira", "segunda"),
+                ("mardi", "dienstag", "martes", "martedì", "martedi", "terça-feira", "terça"),
+                ("mercredi", "mittwoch", "miércoles", "miercoles", "mercoledì", "mercoledi",
+                 "quarta-feira", "quarta"),
+                ("jeudi", "donnerstag", "jueves", "giovedì", "giovedi", "quinta-feira", "quinta"),
+                ("vendredi", "freitag", "viernes", "venerdì", "venerdi", "sexta-feira", "sexta"),
+                ("samedi", "samstag", "sonnabend", "sábado", "sabado", "sabato"),
+                ("dimanche", "sonntag", "domingo", "domenica"),
+            ),
+            strict=True,
+        )
+    ]  # fmt: skip
+    JUMP: ClassVar[list[str]] = [*dateutil_parser.parserinfo.JUMP, "le", "à", "de", "del", "den", "der", "am", "um",
+            "el", "il", "do", "da", "às", "ás", "alle", "ore", "uhr", "heure", "heures"]  # fmt: skip
+
+
+_WORDS = _Words()
+_FIRST = re.compile(r"\b1(?:er|ᵉʳ|º|°)(?=\s)", re.IGNORECASE)  # 1er avril, 1º de abril
+
+
 def _dateutil(text: str, *, dayfirst: bool) -> datetime:
     """dateutil's reading, refused when it had to make up the year, or the day of a time."""
+    text = _FIRST.sub("1", text)
     first, second = (
-        dateutil_parser.parse(text, dayfirst=dayfirst, default=default, tzinfos=_zone)
+        dateutil_parser.parse(text, _WORDS, dayfirst=dayfirst, default=default, tzinfos=_zone)
         for default in _DEFAULTS
     )
     if first.year != second.year:
