@@ -31,7 +31,7 @@ import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, cast
 
 from dateutil import parser as dateutil_parser
 from dateutil.tz import UTC as DATEUTIL_UTC
@@ -156,51 +156,59 @@ def _worded(text: str) -> datetime | None:
     return _dateutil(text, dayfirst=not re.match(r"\d{4}", text))
 
 
+_MONTHS = [
+    (*english, *others) for english, others in zip(
+        dateutil_parser.parserinfo.MONTHS,
+        (
+            ("janvier", "januar", "jänner", "enero", "gennaio", "janeiro"),
+            ("février", "fevrier", "févr", "fevr", "februar", "febrero", "febbraio",
+             "fevereiro"),
+            ("mars", "märz", "maerz", "marz", "marzo", "março", "marco"),
+            ("avril", "avr", "abril", "aprile"),
+            ("mai", "mayo", "maggio", "maio"),
+            ("juin", "juni", "junio", "giugno", "junho"),
+            ("juillet", "juil", "juli", "julio", "luglio", "julho"),
+            ("août", "aout", "agosto"),
+            ("septembre", "setiembre", "settembre", "setembro"),
+            ("octobre", "oktober", "octubre", "ottobre", "outubro"),
+            ("novembre", "noviembre", "novembro"),
+            ("décembre", "decembre", "dezember", "diciembre", "dicembre", "dezembro"),
+        ),
+        strict=True,
+    )
+]  # fmt: skip
+_WEEKDAYS = [
+    (*english, *others) for english, others in zip(
+        dateutil_parser.parserinfo.WEEKDAYS,
+        (
+            ("lundi", "montag", "lunes", "lunedì", "lunedi", "segunda-feira", "segunda"),
+            ("mardi", "dienstag", "martes", "martedì", "martedi", "terça-feira", "terça"),
+            ("mercredi", "mittwoch", "miércoles", "miercoles", "mercoledì", "mercoledi",
+             "quarta-feira", "quarta"),
+            ("jeudi", "donnerstag", "jueves", "giovedì", "giovedi", "quinta-feira", "quinta"),
+            ("vendredi", "freitag", "viernes", "venerdì", "venerdi", "sexta-feira", "sexta"),
+            ("samedi", "samstag", "sonnabend", "sábado", "sabado", "sabato"),
+            ("dimanche", "sonntag", "domingo", "domenica"),
+        ),
+        strict=True,
+    )
+]  # fmt: skip
+_JUMP = [*dateutil_parser.parserinfo.JUMP, "le", "à", "de", "del", "den", "der", "am", "um",
+         "el", "il", "do", "da", "às", "ás", "alle", "ore", "uhr", "heure", "heures"]  # fmt: skip
+
+
 class _Words(dateutil_parser.parserinfo):
     """dateutil's English words, and the month and weekday names of French, German, Spanish,
     Italian and Portuguese news (``dimanche 10 mars 2024 à 14h30``, ``10. März 2024``,
     ``10 de marzo de 2024``), with and without their accents; the little words around them
     are skipped."""
 
-    MONTHS: ClassVar[list[tuple[str, ...]]] = [
-        (*english, *others) for english, others in zip(
-            dateutil_parser.parserinfo.MONTHS,
-            (
-                ("janvier", "januar", "jänner", "enero", "gennaio", "janeiro"),
-                ("février", "fevrier", "févr", "fevr", "februar", "febrero", "febbraio",
-                 "fevereiro"),
-                ("mars", "märz", "maerz", "marz", "marzo", "março", "marco"),
-                ("avril", "avr", "abril", "aprile"),
-                ("mai", "mayo", "maggio", "maio"),
-                ("juin", "juni", "junio", "giugno", "junho"),
-                ("juillet", "juil", "juli", "julio", "luglio", "julho"),
-                ("août", "aout", "agosto"),
-                ("septembre", "setiembre", "settembre", "setembro"),
-                ("octobre", "oktober", "octubre", "ottobre", "outubro"),
-                ("novembre", "noviembre", "novembro"),
-                ("décembre", "decembre", "dezember", "diciembre", "dicembre", "dezembro"),
-            ),
-            strict=True,
-        )
-    ]  # fmt: skip
-    WEEKDAYS: ClassVar[list[tuple[str, ...]]] = [
-        (*english, *others) for english, others in zip(
-            dateutil_parser.parserinfo.WEEKDAYS,
-            (
-                ("lundi", "montag", "lunes", "lunedì", "lunedi", "segunda-feira", "segunda"),
-                ("mardi", "dienstag", "martes", "martedì", "martedi", "terça-feira", "terça"),
-                ("mercredi", "mittwoch", "miércoles", "miercoles", "mercoledì", "mercoledi",
-                 "quarta-feira", "quarta"),
-                ("jeudi", "donnerstag", "jueves", "giovedì", "giovedi", "quinta-feira", "quinta"),
-                ("vendredi", "freitag", "viernes", "venerdì", "venerdi", "sexta-feira", "sexta"),
-                ("samedi", "samstag", "sonnabend", "sábado", "sabado", "sabato"),
-                ("dimanche", "sonntag", "domingo", "domenica"),
-            ),
-            strict=True,
-        )
-    ]  # fmt: skip
-    JUMP: ClassVar[list[str]] = [*dateutil_parser.parserinfo.JUMP, "le", "à", "de", "del", "den", "der", "am", "um",
-            "el", "il", "do", "da", "às", "ás", "alle", "ore", "uhr", "heure", "heures"]  # fmt: skip
+    def __init__(self) -> None:
+        # set before dateutil reads them (its stubs type them as pairs and triples)
+        self.MONTHS = cast("Any", _MONTHS)
+        self.WEEKDAYS = cast("Any", _WEEKDAYS)
+        self.JUMP = _JUMP
+        super().__init__()
 
 
 _WORDS = _Words()
