@@ -1,7 +1,8 @@
 """Tokens with exact offsets: words found in the original text and folded for comparison.
 
 Every token keeps ``(start, end)`` in code points of the original string; only its ``norm`` is
-folded (NFKC, ``unidecode``, casefold), so that ``Corée`` meets ``Coree`` and ``’`` meets ``'``.
+folded (NFKC, ``unidecode`` of Latin, Greek and Cyrillic, casefold), so that ``Corée`` meets
+``Coree`` and ``’`` meets ``'``; other scripts are compared as themselves (``是`` is not ``市``).
 
 Handled on purpose:
 
@@ -13,7 +14,8 @@ Handled on purpose:
 * Chinese and Japanese characters are one token each (those scripts do not separate words);
 * combining marks (``e`` + U+0301 in NFD text, Devanagari vowel signs, Arabic harakat) belong to
   the word they follow: ``été`` written in NFD (``e``, U+0301, ``t``, ``e``, U+0301) is one
-  token, folded ``ete``.
+  token, folded ``ete``; Arabic and Hebrew vowel marks are dropped when folding, so that
+  ``أَعْلَنَتْ`` meets ``أعلنت``.
 """
 
 from __future__ import annotations
@@ -50,9 +52,13 @@ __all__ = [
     "piece_words",
     "tokenize",
     "tokenize_words",
+    "unmarked",
 ]
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: The invisible characters that may sit inside a word: soft hyphen (German sites put them in
+#: long words), zero-width space, zero-width non-joiner and joiner, word joiner, byte order mark.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
 #: The combining marks (Unicode categories Mn, Mc, Me): an accent written apart (``e`` + U+0301,
@@ -163,9 +169,62 @@ ELISION_NORMS = frozenset(
 )
 
 
-#: ``unidecode`` of each character met, by code point: ``text.translate`` with it is
-#: ``unidecode(text)`` (which transliterates one character at a time), at C speed.
-_TRANSLITERATIONS: Memo[int, str] = Memo(lambda code: unidecode(chr(code)), 0x110000)
+#: The code points ``unidecode`` transliterates, besides every character that is neither a letter
+#: nor a mark (digits, punctuation, symbols): the Latin, Greek and Cyrillic blocks and the
+#: combining marks of no one script (the accents of ``e`` + U+0301). Their transliterations meet
+#: (``Corée`` and ``Coree``, Serbian ``Београд`` and ``Beograd``) and lose little. Other scripts'
+#: letters are kept as themselves: unidecode would make one ``shi`` of 是, 市, 事 and 时, one ``h`` of
+#: Arabic ح and ه.
+_TRANSLITERATED = (
+    (0x0000, 0x052F),  # Latin, IPA, spacing modifiers, combining diacritics, Greek, Cyrillic
+    (0x1AB0, 0x1AFF),  # combining diacritical marks extended
+    (0x1C80, 0x1C8F),  # Cyrillic extended-C
+    (0x1D00, 0x1FFF),  # phonetic extensions, combining supplement, Latin and Greek extended
+    (0x20D0, 0x20FF),  # combining marks for symbols
+    (0x2100, 0x218F),  # letterlike symbols and number forms (Ⅎ, Ↄ)
+    (0x2C60, 0x2C7F),  # Latin extended-C
+    (0x2DE0, 0x2DFF),  # Cyrillic extended-A
+    (0xA640, 0xA69F),  # Cyrillic extended-B
+    (0xA720, 0xA7FF),  # Latin extended-D
+    (0xAB30, 0xAB6F),  # Latin extended-E
+    (0xFE20, 0xFE2F),  # combining half marks
+)
+#: What `fold` makes of some characters (after NFKC), instead of their transliteration or
+#: themselves: the invisible characters, Arabic vowel marks (harakat, U+0610–U+06ED), tatweel and
+#: Hebrew points and cantillation marks go, as Latin accents do, so that vocalised and plain
+#: spellings meet; ``ё`` is ``е``, as Russian is commonly written (unidecode gives ``io``);
+#: the alef with hamza or madda is plain alef (``أعلن`` and ``اعلن``, as Arabic search engines
+#: fold it), Persian yeh and keheh are Arabic yeh and kaf (the same letters, as keyboards type them).
+_FOLDED_AS: dict[int, str] = {
+    **dict.fromkeys(map(ord, _INVISIBLE + "\u0640"), ""),
+    **{
+        code: ""
+        for code in chain(range(0x0591, 0x05C8), range(0x0610, 0x06EE))
+        if unicodedata.category(chr(code)) == "Mn"
+    },
+    0x0401: "E",  # Ё
+    0x0451: "e",  # ё
+    **dict.fromkeys(map(ord, "\u0622\u0623\u0625\u0671"), "\u0627"),  # آ أ إ ٱ: ا
+    0x06CC: "\u064a",  # ی: ي
+    0x06A9: "\u0643",  # ک: ك
+}
+
+
+def _fold_char(code: int) -> str:
+    """What `fold` makes of one character of NFKC text, before casefolding it."""
+    if code in _FOLDED_AS:
+        return _FOLDED_AS[code]
+    char = chr(code)
+    if unicodedata.category(char)[0] not in "LM" or any(
+        first <= code <= last for first, last in _TRANSLITERATED
+    ):
+        return unidecode(char)
+    return char
+
+
+#: `_fold_char` of each character met, by code point: ``text.translate`` with it folds a whole
+#: text at C speed (``unidecode`` too transliterates one character at a time).
+_TRANSLITERATIONS: Memo[int, str] = Memo(_fold_char, 0x110000)
 
 
 @lru_cache(maxsize=262_144)
@@ -174,8 +233,20 @@ def _fold_non_ascii(text: str) -> str:
     return folded.replace(" ", "") or text.casefold()
 
 
+def unmarked(text: str) -> str:
+    """``text`` without what `fold` drops though tokens keep it: the invisible characters inside
+    words and the Arabic and Hebrew vowel marks (for looking words up in lists that have none)."""
+    return text if text.isascii() else text.translate(_UNMARKED)
+
+
+_UNMARKED = {code: None for code, folded in _FOLDED_AS.items() if folded == ""}
+
+
 def fold(text: str) -> str:
-    """Fold one token for comparison: NFKC, ``unidecode``, casefold (``Corée`` → ``coree``)."""
+    """Fold one token for comparison: NFKC, ``unidecode`` of the Latin, Greek and Cyrillic letters
+    (`_TRANSLITERATED`: other scripts are kept as they are), casefold (``Corée`` → ``coree``);
+    Arabic and Hebrew vowel marks and the invisible characters inside words dropped
+    (`_FOLDED_AS`)."""
     if text.isascii():
         return text.lower()
     return _fold_non_ascii(text)

@@ -158,7 +158,9 @@ _TRICKY_PIECES = (
     "Corée", "Core\u0301e", "l’usine", "œuvre", "ŉ", "Ŀl", "ǀǁ", "a_b", "_", "Ελλάδα",
     "15\u00a0000", " ", "\n", "\u2009", "\u3000", "\x1c", "«", "»", "-", "İ", "ß", "北京", "\ud800",
     "K", "\u212a", "²", "ﬁ", "e\u0301", "\u0301", "\u093e", "नमस्ते", "\u064e", "か\u3099", "\u3099",
-    "\U00011000", "\U0001f600", "\u20e3", "\ufe0f",
+    "\U00011000", "\U0001f600", "\u20e3", "\ufe0f", "\u00ad", "\u200b", "\u200c", "\u200d",
+    "\u2060", "\ufeff", "ё", "Ё", "是", "ﾆｭｰｽ", "ﾊﾞ", "ﾞ", "1,500人", "أَعْلَنَتْ", "ـ", "שָׁלוֹם",
+    "\u05be", "ی", "ک",
 )  # fmt: skip
 
 
@@ -211,7 +213,8 @@ _TOKEN_PIECES = (
     "İ", "ß", "ﬁ", "北京", "・", "゠", "_", "-", ".", ",", " ", "\u00a0", "\u202f", "\u2009", "\n",
     "15 000", "1,234", "1.234", "8,5", "2023", "0", "²", "①", "٣", "\ud800", "«", "»",
     "e\u0301", "\u0301", "\u0300\u0323", "\u093e", "\u0939\u093f", "\u064e", "\u3099", "\U00011000",
-    "\U0001f600", "\u20e3",
+    "\U0001f600", "\u20e3", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "ё", "是",
+    "人", "ﾆｭｰｽ", "ﾊﾞ", "ﾞ", "ｰ", "1,500", "أَعْلَنَتْ", "ـ", "שָׁלוֹם", "\u05be",
 )  # fmt: skip
 
 
@@ -350,6 +353,8 @@ def test_document_words_keep_marks_in_their_word_like_tokens() -> None:
         "भारत की राजधानी दिल्ली में आज भारी बारिश हुई।",
         "ذَهَبَ الوَلَدُ إِلَى المَدْرَسَةِ",
         "Vie\u0323\u0302t Nam e\u0301te\u0301 Ко\u0301ка \U00011013\U00011038",
+        "Stark\u00adregen in Würt\u00adtemberg, evac\u200buation\u2060s \ufeffher Ёлка",
+        "上海市场监管部门 ﾆｭｰｽ ﾊﾞｽ 1,500人 أَعْلَنَتْ الـــوزارة מִשְׁטֶרֶת",
     ],
 )
 def test_many_texts_hash_their_marked_words_like_one(text: str) -> None:
@@ -361,3 +366,85 @@ def test_many_texts_hash_their_marked_words_like_one(text: str) -> None:
 
     assert np.array_equal(documents_hashes(["x", text])[1], document_hashes(text))
     assert np.array_equal(document_hashes(text), token_hashes(document_words(text)))
+
+
+# Scripts other than Latin, Greek and Cyrillic are compared as themselves: unidecode's
+# transliteration of them is lossy and makes different words equal.
+
+
+def test_chinese_characters_fold_as_themselves_not_to_one_pinyin_syllable() -> None:
+    shi = "是市事时十世式试视室示"
+    assert len({fold(char) for char in shi}) == len(shi)
+    assert norms("上海市场监管") != norms("上海时长监管")
+    assert norms("上海市场") == ["上", "海", "市", "场"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("かき", "カキ"),  # hiragana and katakana: unidecode makes both "kaki"
+        ("会", "回"),  # characters of the same reading (hui)
+        ("개", "게"),  # Hangul
+        ("ح", "ه"),  # Arabic
+        ("ט", "ת"),  # Hebrew
+        ("सत", "शत"),  # Devanagari
+    ],
+)
+def test_other_scripts_keep_apart_what_unidecode_confuses(one: str, other: str) -> None:
+    assert fold(one) != fold(other)
+    assert fold(one) == fold(one.upper())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Corée", "coree"),
+        ("Београд", "beograd"),  # Serbian Cyrillic meets Serbian Latin
+        ("Ελλάδα", "ellada"),
+        ("Việt", "viet"),
+        ("٣", "3"),  # Arabic-Indic digits are digits
+        ("Ⅻ", "xii"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_latin_greek_cyrillic_and_digits_are_transliterated_as_before(
+    text: str, expected: str
+) -> None:
+    assert fold(text) == expected
+
+
+# Marks that vocalise a word, and invisible characters inside it, are dropped from its folded
+# form, so that it meets its plain spelling; the token's span keeps them.
+
+
+@pytest.mark.parametrize(
+    ("marked", "plain"),
+    [
+        ("أَعْلَنَتْ وِزَارَةُ الصِّحَّةِ", "أعلنت وزارة الصحة"),  # harakat, shadda, sukun
+        ("أيضاً", "أيضا"),  # tanween
+        ("هٰذا", "هذا"),  # superscript alef
+        ("الـــوزارة", "الوزارة"),  # tatweel
+        ("מִשְׁטֶרֶת יִשְׂרָאֵל", "משטרת ישראל"),  # points
+        ("בְּרֵאשִׁ֖ית", "בראשית"),  # cantillation
+    ],
+)
+def test_arabic_and_hebrew_vowel_marks_fold_away_and_stay_in_the_span(
+    marked: str, plain: str
+) -> None:
+    assert norms(marked) == norms(plain)
+    assert words(marked) == marked.split()  # the spans cover the marks
+
+
+def test_arabic_alef_with_hamza_or_madda_meets_plain_alef() -> None:
+    assert fold("أعلن") == fold("اعلن") == fold("إعلن") == fold("آعلن")
+    assert fold("على") != fold("علي")  # alef maqsura and yeh stay apart
+
+
+def test_hebrew_maqaf_and_sof_pasuq_still_separate_words() -> None:
+    assert words("בית־ספר׃ שלום") == ["בית", "ספר", "שלום"]
+
+
+def test_russian_yo_folds_like_ye_and_other_marked_cyrillic_letters_stay() -> None:
+    assert norms("её Ёлка") == norms("ее Елка") == ["ee", "elka"]
+    assert fold("ї") != fold("і")  # Ukrainian: distinct letters
+    assert (fold("й"), fold("ї"), fold("ќ")) == ("i", "yi", "kj")  # as unidecode gives them
