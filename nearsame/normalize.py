@@ -15,7 +15,9 @@ Handled on purpose:
 * combining marks (``e`` + U+0301 in NFD text, Devanagari vowel signs, Arabic harakat) belong to
   the word they follow: ``été`` written in NFD (``e``, U+0301, ``t``, ``e``, U+0301) is one
   token, folded ``ete``; Arabic and Hebrew vowel marks are dropped when folding, so that
-  ``أَعْلَنَتْ`` meets ``أعلنت``.
+  ``أَعْلَنَتْ`` meets ``أعلنت``;
+* invisible characters (soft hyphen, zero-width space, joiners) inside a word belong to it and
+  are dropped when folding: ``Stark`` U+00AD ``regen`` meets ``Starkregen``.
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ __all__ = [
 ]
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-#: The invisible characters that may sit inside a word: soft hyphen (German sites put them in
-#: long words), zero-width space, zero-width non-joiner and joiner, word joiner, byte order mark.
+#: The invisible characters that may sit inside a word without ending it: soft hyphen (German
+#: sites put them in long words), zero-width space, zero-width non-joiner and joiner, word joiner,
+#: byte order mark. Inside a word they are part of its token and `fold` drops them; elsewhere
+#: they are ignored, like spaces.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
@@ -140,13 +144,14 @@ def bmp_marks() -> npt.NDArray[np.bool_]:
     return table
 
 
-#: After a run of a word's letters and digits: the combining marks among and after the rest
-#: (possessive: nothing in a word is given back, and ``re`` is fastest so).
-_MARKED = rf"(?:{MARK}++[^\W_{_CJK}]*+)*+"
-#: What may follow a word's first run of letters and digits and still be part of it: an apostrophe
-#: or a combining mark (or a character past the BMP, which `MARK` tells). One test of this class
-#: skips both at the end of nearly every word.
-_WORD_MORE = rf"[{_APOS}{_MARK_GATE[1:-1]}]"
+#: After a run of a word's letters and digits: the combining marks among and after the rest, and
+#: the invisible characters between two of its letters (possessive: nothing in a word is given
+#: back, and ``re`` is fastest so).
+_MARKED = rf"(?:(?:{MARK}++|[{_INVISIBLE}]++(?=[^\W_{_CJK}]))[^\W_{_CJK}]*+)*+"
+#: What may follow a word's first run of letters and digits and still be part of it: an
+#: apostrophe, an invisible character or a combining mark (or a character past the BMP, which
+#: `MARK` tells). One test of this class skips them all at the end of nearly every word.
+_WORD_MORE = rf"[{_APOS}{_INVISIBLE}{_MARK_GATE[1:-1]}]"
 
 #: Folded forms of the French elided words (``l'``, ``d'``, …): always stop words.
 ELISION_NORMS = frozenset(
@@ -393,6 +398,7 @@ def _latin_table() -> dict[int, str]:
     Latin Extended-A and -B), combining accents dropped, as a ``str.translate`` table: whole texts
     fold at C speed."""
     table: dict[int, str] = dict.fromkeys(range(0x300, 0x370), "")  # é written e + ´
+    table.update(dict.fromkeys(map(ord, _INVISIBLE), ""))  # a soft hyphen inside a word
     for code in range(0x80, 0x250):
         char = chr(code)
         if char.isalpha():
@@ -473,6 +479,7 @@ def _utf8_folds() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDA
     )
     spaces[:0x800] = False
     spaces &= ~marks
+    spaces[[ord(char) for char in _INVISIBLE if ord(char) >= 0x800]] = False  # dropped in words
     return actions, letters, spaces
 
 

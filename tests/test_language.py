@@ -171,6 +171,7 @@ def test_a_language_given_to_analyze_is_read_as_a_document_s_own() -> None:
     [
         ("أَعْلَنَتْ الصِّحَّةِ", "أعلنت الصحة", "ar"),
         ("מִשְׁטֶרֶת", "משטרת", "he"),
+        ("Stark\u00adregen tage\u00adlangem Häu\u200bser", "Starkregen tagelangem Häuser", "de"),
     ],
 )
 def test_vowel_marks_and_invisible_characters_do_not_hide_a_word_from_its_weight_and_stem(

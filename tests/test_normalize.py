@@ -147,9 +147,10 @@ def _whole_text_words(text: str) -> list[str]:
     """The obviously-right reference: translate the whole casefolded text, then find the words."""
     import re
 
-    from nearsame.normalize import MARK, _fold_non_ascii, _latin_table
+    from nearsame.normalize import _INVISIBLE, MARK, _fold_non_ascii, _latin_table
 
-    folded = text.casefold().translate(_latin_table())
+    visible = text.translate(dict.fromkeys(map(ord, _INVISIBLE)))  # they join what they split
+    folded = visible.casefold().translate(_latin_table())
     words = re.findall(rf"[^\W_](?:[^\W_]|{MARK})*", folded)
     return [w if w.isascii() else _fold_non_ascii(w) for w in words]
 
@@ -181,9 +182,11 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, MARK
+    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, _INVISIBLE, MARK
 
-    letters = rf"[^\W_{_CJK}](?:[^\W_{_CJK}]|{MARK})*"  # combining marks belong to the word
+    letter = rf"[^\W_{_CJK}]"
+    # combining marks belong to the word, and invisible characters between its letters
+    letters = rf"{letter}(?:{letter}|{MARK}|[{_INVISIBLE}]+(?={letter}))*"
     token_re = re.compile(
         rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
         r"|(\d+[.,]\d+)(?![\w])"
@@ -448,3 +451,31 @@ def test_russian_yo_folds_like_ye_and_other_marked_cyrillic_letters_stay() -> No
     assert norms("её Ёлка") == norms("ее Елка") == ["ee", "elka"]
     assert fold("ї") != fold("і")  # Ukrainian: distinct letters
     assert (fold("й"), fold("ї"), fold("ќ")) == ("i", "yi", "kj")  # as unidecode gives them
+
+
+_INVISIBLES = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+@pytest.mark.parametrize("invisible", _INVISIBLES)
+def test_an_invisible_character_inside_a_word_belongs_to_it_and_folds_away(
+    invisible: str,
+) -> None:
+    text = f"Nach tage{invisible}langem Stark{invisible}regen{invisible} {invisible}in Würt{invisible}temberg"
+    tokens = tokenize(text)
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        "Nach",
+        f"tage{invisible}langem",
+        f"Stark{invisible}regen",  # the one after the word is left out of it
+        "in",
+        f"Würt{invisible}temberg",
+    ]
+    assert tokens.norms == tokenize("Nach tagelangem Starkregen in Württemberg").norms
+
+
+@pytest.mark.parametrize("invisible", _INVISIBLES)
+def test_document_words_drop_invisible_characters_like_tokens(invisible: str) -> None:
+    from nearsame.normalize import document_words
+
+    text = f"tage{invisible}langem Stark{invisible}regen {invisible}Häu{invisible}ser{invisible}."
+    assert document_words(text) == list(tokenize(text).norms)
+    assert document_words(text) == ["tagelangem", "starkregen", "hauser"]
