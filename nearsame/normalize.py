@@ -11,7 +11,9 @@ Handled on purpose:
 * digit groups: ``15 000`` (plain, non-breaking or thin space), ``15,000`` and ``15.000`` are one
   token ``15000``; decimals ``8,5`` and ``8.5`` are one token ``8.5``;
 * punctuation (« », curly quotes, dashes) makes no token;
-* Chinese and Japanese characters are one token each (those scripts do not separate words);
+* Chinese and Japanese characters are one token each (those scripts do not separate words),
+  halfwidth katakana too (``ﾆｭｰｽ`` folds to ``ニュース``); a number touching one stays a number
+  (``1,500人`` gives ``1500`` and ``人``);
 * combining marks (``e`` + U+0301 in NFD text, Devanagari vowel signs, Arabic harakat) belong to
   the word they follow: ``été`` written in NFD (``e``, U+0301, ``t``, ``e``, U+0301) is one
   token, folded ``ete``; Arabic and Hebrew vowel marks are dropped when folding, so that
@@ -57,7 +59,11 @@ __all__ = [
     "unmarked",
 ]
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Kana, CJK ideographs and halfwidth katakana (``ﾆｭｰｽ``, one token a character like ``ニュース``).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+#: The halfwidth voiced sound marks (``ﾞ``, ``ﾟ``): letters to Unicode, but NFKC makes them the
+#: combining marks U+3099 and U+309A, so they belong to the kana before them (``ﾊﾞ`` is ``バ``).
+_KANA_MARKS = "\uff9e\uff9f"
 #: The invisible characters that may sit inside a word without ending it: soft hyphen (German
 #: sites put them in long words), zero-width space, zero-width non-joiner and joiner, word joiner,
 #: byte order mark. Inside a word they are part of its token and `fold` drops them; elsewhere
@@ -306,7 +312,8 @@ def _fold_number(text: str, decimal: bool) -> str:
 #:
 #: The pattern starts with the class of a token's first character, so that the regex engine skips
 #: the text between tokens in a tight loop; look-behinds then tell which kind of token that
-#: character starts (a digit group where no word character, ``.`` or ``,`` comes before). Groups:
+#: character starts (a digit group where no ``.``, ``,`` or word character but a CJK one comes
+#: before). Groups:
 #: 1 the token, 2 the rest of digit groups, 3 the rest of decimals, 4 a word's apostrophes and what
 #: follows them (``'hui``; empty or ``None`` when there are none).
 #: Combining marks are looked for only where one class test (`_MARK_GATE`, `_WORD_MORE`) of the
@@ -315,9 +322,9 @@ def _fold_number(text: str, decimal: bool) -> str:
 _TOKEN_RE = re.compile(
     rf"([\w{_CJK}]"
     r"(?:"
-    rf"(?<=\d)(?<![\w.,]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
-    r"|(?<=\d)(\d*[.,]\d+)(?![\w])"
-    rf"|(?<=[{_CJK}])(?:(?!{_MARK_GATE})|{MARK}*+)"
+    rf"(?<=\d)(?<![.,]\d)(?<![^\W{_CJK}]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![^\W{_CJK}]|[.,]\d)"
+    rf"|(?<=\d)(\d*[.,]\d+)(?![^\W{_CJK}])"
+    rf"|(?<=[{_CJK}])(?:(?![{_MARK_GATE[1:-1]}{_KANA_MARKS}])|(?:{MARK}|[{_KANA_MARKS}])*+)"
     rf"|(?<=[^\W_{_CJK}])[^\W_{_CJK}]*+"
     rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{_CJK}]++{_MARKED})*))?"
     r"))"
@@ -325,7 +332,7 @@ _TOKEN_RE = re.compile(
 _ELISION_RE = re.compile(
     rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
 )
-_AFTER_WORD_RE = re.compile(r"[\w.,]")
+_AFTER_WORD_RE = re.compile(rf"[^\W{_CJK}]|[.,]")
 #: ``sys.intern(fold(word))`` of each word: the folded forms are one string object per distinct
 #: word.
 _FOLDS: Memo[str, str] = Memo(lambda word: sys.intern(fold(word)), 262_144)

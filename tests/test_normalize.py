@@ -182,15 +182,16 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, _INVISIBLE, MARK
+    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, _INVISIBLE, _KANA_MARKS, MARK
 
     letter = rf"[^\W_{_CJK}]"
     # combining marks belong to the word, and invisible characters between its letters
     letters = rf"{letter}(?:{letter}|{MARK}|[{_INVISIBLE}]+(?={letter}))*"
+    not_cjk_word = rf"[^\W{_CJK}]"  # what may not touch a number: CJK characters may
     token_re = re.compile(
-        rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
-        r"|(\d+[.,]\d+)(?![\w])"
-        rf"|([{_CJK}]{MARK}*)"
+        rf"(?<![.,])(?<!{not_cjk_word})(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?!{not_cjk_word}|[.,]\d)"
+        rf"|(\d+[.,]\d+)(?!{not_cjk_word})"
+        rf"|([{_CJK}](?:{MARK}|[{_KANA_MARKS}])*)"
         rf"|({letters}(?:[{_APOS}]{letters})*)"
     )
     elision_re = re.compile(
@@ -414,6 +415,20 @@ def test_latin_greek_cyrillic_and_digits_are_transliterated_as_before(
     text: str, expected: str
 ) -> None:
     assert fold(text) == expected
+
+
+def test_halfwidth_katakana_tokenize_and_fold_like_fullwidth() -> None:
+    half, full = "ﾆｭｰｽ ﾊﾞｽ", "ニュース バス"
+    assert words(half) == ["ﾆ", "ｭ", "ｰ", "ｽ", "ﾊﾞ", "ｽ"]  # the voiced mark stays with its kana
+    assert norms(half) == norms(full) == ["ニ", "ュ", "ー", "ス", "バ", "ス"]
+    assert tokenize(half).starts == (0, 1, 2, 3, 5, 7)
+
+
+def test_digit_groups_and_decimals_touching_cjk_characters_stay_one_number() -> None:
+    text = "共1,500人 2.5万 15 000元"
+    assert words(text) == ["共", "1,500", "人", "2.5", "万", "15 000", "元"]
+    assert norms(text) == ["共", "1500", "人", "2.5", "万", "15000", "元"]
+    assert norms("1,500abc") == ["1", "500abc"]  # a letter still ends no number
 
 
 # Marks that vocalise a word, and invisible characters inside it, are dropped from its folded
