@@ -151,9 +151,9 @@ def bmp_marks() -> npt.NDArray[np.bool_]:
 
 
 #: After a run of a word's letters and digits: the combining marks among and after the rest, and
-#: the invisible characters between two of its letters (possessive: nothing in a word is given
-#: back, and ``re`` is fastest so).
-_MARKED = rf"(?:(?:{MARK}++|[{_INVISIBLE}]++(?=[^\W_{_CJK}]))[^\W_{_CJK}]*+)*+"
+#: the invisible characters before another of its letters or marks (possessive: nothing in a word
+#: is given back, and ``re`` is fastest so).
+_MARKED = rf"(?:(?:{MARK}++|[{_INVISIBLE}]++(?=[^\W_{_CJK}]|{MARK}))[^\W_{_CJK}]*+)*+"
 #: What may follow a word's first run of letters and digits and still be part of it: an
 #: apostrophe, an invisible character or a combining mark (or a character past the BMP, which
 #: `MARK` tells). One test of this class skips them all at the end of nearly every word.
@@ -244,13 +244,13 @@ def _fold_non_ascii(text: str) -> str:
     return folded.replace(" ", "") or text.casefold()
 
 
+_UNMARKED = {code: None for code, folded in _FOLDED_AS.items() if folded == ""}
+
+
 def unmarked(text: str) -> str:
     """``text`` without what `fold` drops though tokens keep it: the invisible characters inside
     words and the Arabic and Hebrew vowel marks (for looking words up in lists that have none)."""
     return text if text.isascii() else text.translate(_UNMARKED)
-
-
-_UNMARKED = {code: None for code, folded in _FOLDED_AS.items() if folded == ""}
 
 
 def fold(text: str) -> str:

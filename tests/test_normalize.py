@@ -185,8 +185,8 @@ def _reference_tokens(
     from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, _INVISIBLE, _KANA_MARKS, MARK
 
     letter = rf"[^\W_{_CJK}]"
-    # combining marks belong to the word, and invisible characters between its letters
-    letters = rf"{letter}(?:{letter}|{MARK}|[{_INVISIBLE}]+(?={letter}))*"
+    # combining marks belong to the word, and invisible characters before its letters or marks
+    letters = rf"{letter}(?:{letter}|{MARK}|[{_INVISIBLE}]+(?={letter}|{MARK}))*"
     not_cjk_word = rf"[^\W{_CJK}]"  # what may not touch a number: CJK characters may
     token_re = re.compile(
         rf"(?<![.,])(?<!{not_cjk_word})(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?!{not_cjk_word}|[.,]\d)"
@@ -494,3 +494,31 @@ def test_document_words_drop_invisible_characters_like_tokens(invisible: str) ->
     text = f"tage{invisible}langem Stark{invisible}regen {invisible}Häu{invisible}ser{invisible}."
     assert document_words(text) == list(tokenize(text).norms)
     assert document_words(text) == ["tagelangem", "starkregen", "hauser"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Starkregen", "évacuation", "её", "أعلنت", "משטרת", "बारिश", "15"]),
+            st.integers(min_value=1, max_value=20),
+            st.sampled_from(_INVISIBLES),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_invisible_characters_inside_words_change_no_norm(
+    cuts: list[tuple[str, int, str]],
+) -> None:
+    from nearsame.normalize import document_words
+
+    plain = " ".join(word for word, _, _ in cuts)
+    text = " ".join(
+        word[: at % len(word) or 1] + invisible + word[at % len(word) or 1 :]
+        for word, at, invisible in cuts
+    )
+    tokens = tokenize(text)
+    assert tokens.norms == tokenize(plain).norms
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == text.split()
+    assert document_words(text) == document_words(plain)
