@@ -20,7 +20,7 @@ from stop_words import get_stop_words
 
 from nearsame.frequencies import frequencies
 from nearsame.memo import Memo
-from nearsame.normalize import ELISION_NORMS, Tokens, composed, fold
+from nearsame.normalize import ELISION_NORMS, Tokens, composed, fold, unmarked
 
 __all__ = [
     "LANGUAGES",
@@ -154,7 +154,8 @@ def detect_language(text: str) -> str | None:
     ``LANGUAGES`` (``he``, ``ja``, ``uk``, ``zh``) has its words compared unstemmed.
     """
     sample = text[:_DETECT_CHARS]
-    sample = composed(sample)  # accents written apart (NFD) would split the words
+    # accents written apart (NFD) would split the words, Arabic vowel marks hide the stop words
+    sample = composed(unmarked(sample))
     # at least _MIN_LETTERS letters: stop at the last one needed instead of counting them all
     if next(islice(filter(str.isalpha, sample), _MIN_LETTERS - 1, None), None) is None:
         return None
@@ -189,7 +190,7 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=262_144)
 def _stem(language: str, word: str) -> str:
-    lowered = unicodedata.normalize("NFKC", word).casefold()
+    lowered = unicodedata.normalize("NFKC", unmarked(word)).casefold()  # tage\u00adlangem
     return fold(_stemmer(language).stemWord(lowered))
 
 
@@ -257,7 +258,8 @@ def word_information(word: str, language: str | None) -> float:
     """
     if language is None or word.isdigit():
         return _UNSEEN_INFORMATION
-    frequency = frequencies(language).get(composed(word))  # wordfreq's words are composed
+    # wordfreq's words are composed, without Arabic and Hebrew vowel marks
+    frequency = frequencies(language).get(composed(unmarked(word)))
     if not frequency:
         return _UNSEEN_INFORMATION
     return max(0.5, _ZIPF_CEILING - (math.log10(frequency) + 9.0))

@@ -1,7 +1,8 @@
 """Tokens with exact offsets: words found in the original text and folded for comparison.
 
 Every token keeps ``(start, end)`` in code points of the original string; only its ``norm`` is
-folded (NFKC, ``unidecode``, casefold), so that ``Corée`` meets ``Coree`` and ``’`` meets ``'``.
+folded (NFKC, ``unidecode`` of Latin, Greek and Cyrillic, casefold), so that ``Corée`` meets
+``Coree`` and ``’`` meets ``'``; other scripts are compared as themselves (``是`` is not ``市``).
 
 Handled on purpose:
 
@@ -10,10 +11,15 @@ Handled on purpose:
 * digit groups: ``15 000`` (plain, non-breaking or thin space), ``15,000`` and ``15.000`` are one
   token ``15000``; decimals ``8,5`` and ``8.5`` are one token ``8.5``;
 * punctuation (« », curly quotes, dashes) makes no token;
-* Chinese and Japanese characters are one token each (those scripts do not separate words);
+* Chinese and Japanese characters are one token each (those scripts do not separate words),
+  halfwidth katakana too (``ﾆｭｰｽ`` folds to ``ニュース``); a number touching one stays a number
+  (``1,500人`` gives ``1500`` and ``人``);
 * combining marks (``e`` + U+0301 in NFD text, Devanagari vowel signs, Arabic harakat) belong to
   the word they follow: ``été`` written in NFD (``e``, U+0301, ``t``, ``e``, U+0301) is one
-  token, folded ``ete``.
+  token, folded ``ete``; Arabic and Hebrew vowel marks are dropped when folding, so that
+  ``أَعْلَنَتْ`` meets ``أعلنت``;
+* invisible characters (soft hyphen, zero-width space, joiners) inside a word belong to it and
+  are dropped when folding: ``Stark`` U+00AD ``regen`` meets ``Starkregen``.
 """
 
 from __future__ import annotations
@@ -50,9 +56,19 @@ __all__ = [
     "piece_words",
     "tokenize",
     "tokenize_words",
+    "unmarked",
 ]
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Kana, CJK ideographs and halfwidth katakana (``ﾆｭｰｽ``, one token a character like ``ニュース``).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+#: The halfwidth voiced sound marks (``ﾞ``, ``ﾟ``): letters to Unicode, but NFKC makes them the
+#: combining marks U+3099 and U+309A, so they belong to the kana before them (``ﾊﾞ`` is ``バ``).
+_KANA_MARKS = "\uff9e\uff9f"
+#: The invisible characters that may sit inside a word without ending it: soft hyphen (German
+#: sites put them in long words), zero-width space, zero-width non-joiner and joiner, word joiner,
+#: byte order mark. Inside a word they are part of its token and `fold` drops them; elsewhere
+#: they are ignored, like spaces.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
 #: The combining marks (Unicode categories Mn, Mc, Me): an accent written apart (``e`` + U+0301,
@@ -134,13 +150,14 @@ def bmp_marks() -> npt.NDArray[np.bool_]:
     return table
 
 
-#: After a run of a word's letters and digits: the combining marks among and after the rest
-#: (possessive: nothing in a word is given back, and ``re`` is fastest so).
-_MARKED = rf"(?:{MARK}++[^\W_{_CJK}]*+)*+"
-#: What may follow a word's first run of letters and digits and still be part of it: an apostrophe
-#: or a combining mark (or a character past the BMP, which `MARK` tells). One test of this class
-#: skips both at the end of nearly every word.
-_WORD_MORE = rf"[{_APOS}{_MARK_GATE[1:-1]}]"
+#: After a run of a word's letters and digits: the combining marks among and after the rest, and
+#: the invisible characters before another of its letters or marks (possessive: nothing in a word
+#: is given back, and ``re`` is fastest so).
+_MARKED = rf"(?:(?:{MARK}++|[{_INVISIBLE}]++(?=[^\W_{_CJK}]|{MARK}))[^\W_{_CJK}]*+)*+"
+#: What may follow a word's first run of letters and digits and still be part of it: an
+#: apostrophe, an invisible character or a combining mark (or a character past the BMP, which
+#: `MARK` tells). One test of this class skips them all at the end of nearly every word.
+_WORD_MORE = rf"[{_APOS}{_INVISIBLE}{_MARK_GATE[1:-1]}]"
 
 #: Folded forms of the French elided words (``l'``, ``d'``, …): always stop words.
 ELISION_NORMS = frozenset(
@@ -163,9 +180,62 @@ ELISION_NORMS = frozenset(
 )
 
 
-#: ``unidecode`` of each character met, by code point: ``text.translate`` with it is
-#: ``unidecode(text)`` (which transliterates one character at a time), at C speed.
-_TRANSLITERATIONS: Memo[int, str] = Memo(lambda code: unidecode(chr(code)), 0x110000)
+#: The code points ``unidecode`` transliterates, besides every character that is neither a letter
+#: nor a mark (digits, punctuation, symbols): the Latin, Greek and Cyrillic blocks and the
+#: combining marks of no one script (the accents of ``e`` + U+0301). Their transliterations meet
+#: (``Corée`` and ``Coree``, Serbian ``Београд`` and ``Beograd``) and lose little. Other scripts'
+#: letters are kept as themselves: unidecode would make one ``shi`` of 是, 市, 事 and 时, one ``h`` of
+#: Arabic ح and ه.
+_TRANSLITERATED = (
+    (0x0000, 0x052F),  # Latin, IPA, spacing modifiers, combining diacritics, Greek, Cyrillic
+    (0x1AB0, 0x1AFF),  # combining diacritical marks extended
+    (0x1C80, 0x1C8F),  # Cyrillic extended-C
+    (0x1D00, 0x1FFF),  # phonetic extensions, combining supplement, Latin and Greek extended
+    (0x20D0, 0x20FF),  # combining marks for symbols
+    (0x2100, 0x218F),  # letterlike symbols and number forms (Ⅎ, Ↄ)
+    (0x2C60, 0x2C7F),  # Latin extended-C
+    (0x2DE0, 0x2DFF),  # Cyrillic extended-A
+    (0xA640, 0xA69F),  # Cyrillic extended-B
+    (0xA720, 0xA7FF),  # Latin extended-D
+    (0xAB30, 0xAB6F),  # Latin extended-E
+    (0xFE20, 0xFE2F),  # combining half marks
+)
+#: What `fold` makes of some characters (after NFKC), instead of their transliteration or
+#: themselves: the invisible characters, Arabic vowel marks (harakat, U+0610–U+06ED), tatweel and
+#: Hebrew points and cantillation marks go, as Latin accents do, so that vocalised and plain
+#: spellings meet; ``ё`` is ``е``, as Russian is commonly written (unidecode gives ``io``);
+#: the alef with hamza or madda is plain alef (``أعلن`` and ``اعلن``, as Arabic search engines
+#: fold it), Persian yeh and keheh are Arabic yeh and kaf (the same letters, as keyboards type them).
+_FOLDED_AS: dict[int, str] = {
+    **dict.fromkeys(map(ord, _INVISIBLE + "\u0640"), ""),
+    **{
+        code: ""
+        for code in chain(range(0x0591, 0x05C8), range(0x0610, 0x06EE))
+        if unicodedata.category(chr(code)) == "Mn"
+    },
+    0x0401: "E",  # Ё
+    0x0451: "e",  # ё
+    **dict.fromkeys(map(ord, "\u0622\u0623\u0625\u0671"), "\u0627"),  # آ أ إ ٱ: ا
+    0x06CC: "\u064a",  # ی: ي
+    0x06A9: "\u0643",  # ک: ك
+}
+
+
+def _fold_char(code: int) -> str:
+    """What `fold` makes of one character of NFKC text, before casefolding it."""
+    if code in _FOLDED_AS:
+        return _FOLDED_AS[code]
+    char = chr(code)
+    if unicodedata.category(char)[0] not in "LM" or any(
+        first <= code <= last for first, last in _TRANSLITERATED
+    ):
+        return unidecode(char)
+    return char
+
+
+#: `_fold_char` of each character met, by code point: ``text.translate`` with it folds a whole
+#: text at C speed (``unidecode`` too transliterates one character at a time).
+_TRANSLITERATIONS: Memo[int, str] = Memo(_fold_char, 0x110000)
 
 
 @lru_cache(maxsize=262_144)
@@ -174,8 +244,20 @@ def _fold_non_ascii(text: str) -> str:
     return folded.replace(" ", "") or text.casefold()
 
 
+_UNMARKED = {code: None for code, folded in _FOLDED_AS.items() if folded == ""}
+
+
+def unmarked(text: str) -> str:
+    """``text`` without what `fold` drops though tokens keep it: the invisible characters inside
+    words and the Arabic and Hebrew vowel marks (for looking words up in lists that have none)."""
+    return text if text.isascii() else text.translate(_UNMARKED)
+
+
 def fold(text: str) -> str:
-    """Fold one token for comparison: NFKC, ``unidecode``, casefold (``Corée`` → ``coree``)."""
+    """Fold one token for comparison: NFKC, ``unidecode`` of the Latin, Greek and Cyrillic letters
+    (`_TRANSLITERATED`: other scripts are kept as they are), casefold (``Corée`` → ``coree``);
+    Arabic and Hebrew vowel marks and the invisible characters inside words dropped
+    (`_FOLDED_AS`)."""
     if text.isascii():
         return text.lower()
     return _fold_non_ascii(text)
@@ -230,7 +312,8 @@ def _fold_number(text: str, decimal: bool) -> str:
 #:
 #: The pattern starts with the class of a token's first character, so that the regex engine skips
 #: the text between tokens in a tight loop; look-behinds then tell which kind of token that
-#: character starts (a digit group where no word character, ``.`` or ``,`` comes before). Groups:
+#: character starts (a digit group where no ``.``, ``,`` or word character but a CJK one comes
+#: before). Groups:
 #: 1 the token, 2 the rest of digit groups, 3 the rest of decimals, 4 a word's apostrophes and what
 #: follows them (``'hui``; empty or ``None`` when there are none).
 #: Combining marks are looked for only where one class test (`_MARK_GATE`, `_WORD_MORE`) of the
@@ -239,9 +322,9 @@ def _fold_number(text: str, decimal: bool) -> str:
 _TOKEN_RE = re.compile(
     rf"([\w{_CJK}]"
     r"(?:"
-    rf"(?<=\d)(?<![\w.,]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
-    r"|(?<=\d)(\d*[.,]\d+)(?![\w])"
-    rf"|(?<=[{_CJK}])(?:(?!{_MARK_GATE})|{MARK}*+)"
+    rf"(?<=\d)(?<![.,]\d)(?<![^\W{_CJK}]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![^\W{_CJK}]|[.,]\d)"
+    rf"|(?<=\d)(\d*[.,]\d+)(?![^\W{_CJK}])"
+    rf"|(?<=[{_CJK}])(?:(?![{_MARK_GATE[1:-1]}{_KANA_MARKS}])|(?:{MARK}|[{_KANA_MARKS}])*+)"
     rf"|(?<=[^\W_{_CJK}])[^\W_{_CJK}]*+"
     rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{_CJK}]++{_MARKED})*))?"
     r"))"
@@ -249,7 +332,7 @@ _TOKEN_RE = re.compile(
 _ELISION_RE = re.compile(
     rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
 )
-_AFTER_WORD_RE = re.compile(r"[\w.,]")
+_AFTER_WORD_RE = re.compile(rf"[^\W{_CJK}]|[.,]")
 #: ``sys.intern(fold(word))`` of each word: the folded forms are one string object per distinct
 #: word.
 _FOLDS: Memo[str, str] = Memo(lambda word: sys.intern(fold(word)), 262_144)
@@ -322,6 +405,7 @@ def _latin_table() -> dict[int, str]:
     Latin Extended-A and -B), combining accents dropped, as a ``str.translate`` table: whole texts
     fold at C speed."""
     table: dict[int, str] = dict.fromkeys(range(0x300, 0x370), "")  # é written e + ´
+    table.update(dict.fromkeys(map(ord, _INVISIBLE), ""))  # a soft hyphen inside a word
     for code in range(0x80, 0x250):
         char = chr(code)
         if char.isalpha():
@@ -402,6 +486,7 @@ def _utf8_folds() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDA
     )
     spaces[:0x800] = False
     spaces &= ~marks
+    spaces[[ord(char) for char in _INVISIBLE if ord(char) >= 0x800]] = False  # dropped in words
     return actions, letters, spaces
 
 

@@ -194,3 +194,36 @@ def test_a_language_given_to_analyze_is_read_as_a_document_s_own() -> None:
         assert analyze(Document(id="a", text=text), language=written) == plain
     tagged = analyze(Document(id="a", text=text, language="x-klingon"))  # detected instead
     assert (tagged.language, tagged.terms) == (plain.language, plain.terms)
+
+
+@pytest.mark.parametrize(
+    ("marked", "plain", "language"),
+    [
+        ("أَعْلَنَتْ الصِّحَّةِ", "أعلنت الصحة", "ar"),
+        ("מִשְׁטֶרֶת", "משטרת", "he"),
+        ("Stark\u00adregen tage\u00adlangem Häu\u200bser", "Starkregen tagelangem Häuser", "de"),
+    ],
+)
+def test_vowel_marks_and_invisible_characters_do_not_hide_a_word_from_its_weight_and_stem(
+    marked: str, plain: str, language: str
+) -> None:
+    from nearsame.language import word_information
+
+    for one, other in zip(marked.split(), plain.split(), strict=True):
+        assert word_information(one.casefold(), language) == word_information(
+            other.casefold(), language
+        )
+        assert word_information(other.casefold(), language) < 8  # wordfreq knows the word
+    assert content_words(marked, tokenize(marked), language) == content_words(
+        plain, tokenize(plain), language
+    )
+
+
+def test_vocalised_arabic_is_detected_like_its_plain_spelling() -> None:
+    plain = (
+        "أعلنت وزارة الصحة المصرية اليوم الأحد ارتفاع عدد المصابين بالتسمم الغذائي في محافظة سوهاج"
+    )
+    marked = (
+        "أَعْلَنَتْ وِزَارَةُ الصِّحَّةِ المِصْرِيَّةُ اليَوْمَ الأَحَدَ ارْتِفَاعَ عَدَدِ المُصَابِينَ بِالتَّسَمُّمِ الغِذَائِيِّ فِي مُحَافَظَةِ سُوهَاجَ"
+    )
+    assert detect_language(plain) == detect_language(marked) == "ar"

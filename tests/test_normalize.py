@@ -147,9 +147,10 @@ def _whole_text_words(text: str) -> list[str]:
     """The obviously-right reference: translate the whole casefolded text, then find the words."""
     import re
 
-    from nearsame.normalize import MARK, _fold_non_ascii, _latin_table
+    from nearsame.normalize import _INVISIBLE, MARK, _fold_non_ascii, _latin_table
 
-    folded = text.casefold().translate(_latin_table())
+    visible = text.translate(dict.fromkeys(map(ord, _INVISIBLE)))  # they join what they split
+    folded = visible.casefold().translate(_latin_table())
     words = re.findall(rf"[^\W_](?:[^\W_]|{MARK})*", folded)
     return [w if w.isascii() else _fold_non_ascii(w) for w in words]
 
@@ -158,7 +159,9 @@ _TRICKY_PIECES = (
     "Corée", "Core\u0301e", "l’usine", "œuvre", "ŉ", "Ŀl", "ǀǁ", "a_b", "_", "Ελλάδα",
     "15\u00a0000", " ", "\n", "\u2009", "\u3000", "\x1c", "«", "»", "-", "İ", "ß", "北京", "\ud800",
     "K", "\u212a", "²", "ﬁ", "e\u0301", "\u0301", "\u093e", "नमस्ते", "\u064e", "か\u3099", "\u3099",
-    "\U00011000", "\U0001f600", "\u20e3", "\ufe0f",
+    "\U00011000", "\U0001f600", "\u20e3", "\ufe0f", "\u00ad", "\u200b", "\u200c", "\u200d",
+    "\u2060", "\ufeff", "ё", "Ё", "是", "ﾆｭｰｽ", "ﾊﾞ", "ﾞ", "1,500人", "أَعْلَنَتْ", "ـ", "שָׁלוֹם",
+    "\u05be", "ی", "ک",
 )  # fmt: skip
 
 
@@ -179,13 +182,16 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, MARK
+    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, _INVISIBLE, _KANA_MARKS, MARK
 
-    letters = rf"[^\W_{_CJK}](?:[^\W_{_CJK}]|{MARK})*"  # combining marks belong to the word
+    letter = rf"[^\W_{_CJK}]"
+    # combining marks belong to the word, and invisible characters before its letters or marks
+    letters = rf"{letter}(?:{letter}|{MARK}|[{_INVISIBLE}]+(?={letter}|{MARK}))*"
+    not_cjk_word = rf"[^\W{_CJK}]"  # what may not touch a number: CJK characters may
     token_re = re.compile(
-        rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
-        r"|(\d+[.,]\d+)(?![\w])"
-        rf"|([{_CJK}]{MARK}*)"
+        rf"(?<![.,])(?<!{not_cjk_word})(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?!{not_cjk_word}|[.,]\d)"
+        rf"|(\d+[.,]\d+)(?!{not_cjk_word})"
+        rf"|([{_CJK}](?:{MARK}|[{_KANA_MARKS}])*)"
         rf"|({letters}(?:[{_APOS}]{letters})*)"
     )
     elision_re = re.compile(
@@ -211,7 +217,8 @@ _TOKEN_PIECES = (
     "İ", "ß", "ﬁ", "北京", "・", "゠", "_", "-", ".", ",", " ", "\u00a0", "\u202f", "\u2009", "\n",
     "15 000", "1,234", "1.234", "8,5", "2023", "0", "²", "①", "٣", "\ud800", "«", "»",
     "e\u0301", "\u0301", "\u0300\u0323", "\u093e", "\u0939\u093f", "\u064e", "\u3099", "\U00011000",
-    "\U0001f600", "\u20e3",
+    "\U0001f600", "\u20e3", "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "ё", "是",
+    "人", "ﾆｭｰｽ", "ﾊﾞ", "ﾞ", "ｰ", "1,500", "أَعْلَنَتْ", "ـ", "שָׁלוֹם", "\u05be",
 )  # fmt: skip
 
 
@@ -350,6 +357,8 @@ def test_document_words_keep_marks_in_their_word_like_tokens() -> None:
         "भारत की राजधानी दिल्ली में आज भारी बारिश हुई।",
         "ذَهَبَ الوَلَدُ إِلَى المَدْرَسَةِ",
         "Vie\u0323\u0302t Nam e\u0301te\u0301 Ко\u0301ка \U00011013\U00011038",
+        "Stark\u00adregen in Würt\u00adtemberg, evac\u200buation\u2060s \ufeffher Ёлка",
+        "上海市场监管部门 ﾆｭｰｽ ﾊﾞｽ 1,500人 أَعْلَنَتْ الـــوزارة מִשְׁטֶרֶת",
     ],
 )
 def test_many_texts_hash_their_marked_words_like_one(text: str) -> None:
@@ -361,3 +370,155 @@ def test_many_texts_hash_their_marked_words_like_one(text: str) -> None:
 
     assert np.array_equal(documents_hashes(["x", text])[1], document_hashes(text))
     assert np.array_equal(document_hashes(text), token_hashes(document_words(text)))
+
+
+# Scripts other than Latin, Greek and Cyrillic are compared as themselves: unidecode's
+# transliteration of them is lossy and makes different words equal.
+
+
+def test_chinese_characters_fold_as_themselves_not_to_one_pinyin_syllable() -> None:
+    shi = "是市事时十世式试视室示"
+    assert len({fold(char) for char in shi}) == len(shi)
+    assert norms("上海市场监管") != norms("上海时长监管")
+    assert norms("上海市场") == ["上", "海", "市", "场"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("かき", "カキ"),  # hiragana and katakana: unidecode makes both "kaki"
+        ("会", "回"),  # characters of the same reading (hui)
+        ("개", "게"),  # Hangul
+        ("ح", "ه"),  # Arabic
+        ("ט", "ת"),  # Hebrew
+        ("सत", "शत"),  # Devanagari
+    ],
+)
+def test_other_scripts_keep_apart_what_unidecode_confuses(one: str, other: str) -> None:
+    assert fold(one) != fold(other)
+    assert fold(one) == fold(one.upper())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Corée", "coree"),
+        ("Београд", "beograd"),  # Serbian Cyrillic meets Serbian Latin
+        ("Ελλάδα", "ellada"),
+        ("Việt", "viet"),
+        ("٣", "3"),  # Arabic-Indic digits are digits
+        ("Ⅻ", "xii"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_latin_greek_cyrillic_and_digits_are_transliterated_as_before(
+    text: str, expected: str
+) -> None:
+    assert fold(text) == expected
+
+
+def test_halfwidth_katakana_tokenize_and_fold_like_fullwidth() -> None:
+    half, full = "ﾆｭｰｽ ﾊﾞｽ", "ニュース バス"
+    assert words(half) == ["ﾆ", "ｭ", "ｰ", "ｽ", "ﾊﾞ", "ｽ"]  # the voiced mark stays with its kana
+    assert norms(half) == norms(full) == ["ニ", "ュ", "ー", "ス", "バ", "ス"]
+    assert tokenize(half).starts == (0, 1, 2, 3, 5, 7)
+
+
+def test_digit_groups_and_decimals_touching_cjk_characters_stay_one_number() -> None:
+    text = "共1,500人 2.5万 15 000元"
+    assert words(text) == ["共", "1,500", "人", "2.5", "万", "15 000", "元"]
+    assert norms(text) == ["共", "1500", "人", "2.5", "万", "15000", "元"]
+    assert norms("1,500abc") == ["1", "500abc"]  # a letter still ends no number
+
+
+# Marks that vocalise a word, and invisible characters inside it, are dropped from its folded
+# form, so that it meets its plain spelling; the token's span keeps them.
+
+
+@pytest.mark.parametrize(
+    ("marked", "plain"),
+    [
+        ("أَعْلَنَتْ وِزَارَةُ الصِّحَّةِ", "أعلنت وزارة الصحة"),  # harakat, shadda, sukun
+        ("أيضاً", "أيضا"),  # tanween
+        ("هٰذا", "هذا"),  # superscript alef
+        ("الـــوزارة", "الوزارة"),  # tatweel
+        ("מִשְׁטֶרֶת יִשְׂרָאֵל", "משטרת ישראל"),  # points
+        ("בְּרֵאשִׁ֖ית", "בראשית"),  # cantillation
+    ],
+)
+def test_arabic_and_hebrew_vowel_marks_fold_away_and_stay_in_the_span(
+    marked: str, plain: str
+) -> None:
+    assert norms(marked) == norms(plain)
+    assert words(marked) == marked.split()  # the spans cover the marks
+
+
+def test_arabic_alef_with_hamza_or_madda_meets_plain_alef() -> None:
+    assert fold("أعلن") == fold("اعلن") == fold("إعلن") == fold("آعلن")
+    assert fold("على") != fold("علي")  # alef maqsura and yeh stay apart
+
+
+def test_hebrew_maqaf_and_sof_pasuq_still_separate_words() -> None:
+    assert words("בית־ספר׃ שלום") == ["בית", "ספר", "שלום"]
+
+
+def test_russian_yo_folds_like_ye_and_other_marked_cyrillic_letters_stay() -> None:
+    assert norms("её Ёлка") == norms("ее Елка") == ["ee", "elka"]
+    assert fold("ї") != fold("і")  # Ukrainian: distinct letters
+    assert (fold("й"), fold("ї"), fold("ќ")) == ("i", "yi", "kj")  # as unidecode gives them
+
+
+_INVISIBLES = ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+@pytest.mark.parametrize("invisible", _INVISIBLES)
+def test_an_invisible_character_inside_a_word_belongs_to_it_and_folds_away(
+    invisible: str,
+) -> None:
+    text = f"Nach tage{invisible}langem Stark{invisible}regen{invisible} {invisible}in Würt{invisible}temberg"
+    tokens = tokenize(text)
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        "Nach",
+        f"tage{invisible}langem",
+        f"Stark{invisible}regen",  # the one after the word is left out of it
+        "in",
+        f"Würt{invisible}temberg",
+    ]
+    assert tokens.norms == tokenize("Nach tagelangem Starkregen in Württemberg").norms
+
+
+@pytest.mark.parametrize("invisible", _INVISIBLES)
+def test_document_words_drop_invisible_characters_like_tokens(invisible: str) -> None:
+    from nearsame.normalize import document_words
+
+    text = f"tage{invisible}langem Stark{invisible}regen {invisible}Häu{invisible}ser{invisible}."
+    assert document_words(text) == list(tokenize(text).norms)
+    assert document_words(text) == ["tagelangem", "starkregen", "hauser"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Starkregen", "évacuation", "её", "أعلنت", "משטרת", "बारिश", "15"]),
+            st.integers(min_value=1, max_value=20),
+            st.sampled_from(_INVISIBLES),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_invisible_characters_inside_words_change_no_norm(
+    cuts: list[tuple[str, int, str]],
+) -> None:
+    from nearsame.normalize import document_words
+
+    plain = " ".join(word for word, _, _ in cuts)
+    text = " ".join(
+        word[: at % len(word) or 1] + invisible + word[at % len(word) or 1 :]
+        for word, at, invisible in cuts
+    )
+    tokens = tokenize(text)
+    assert tokens.norms == tokenize(plain).norms
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == text.split()
+    assert document_words(text) == document_words(plain)
