@@ -220,7 +220,10 @@ def _is_abbreviation(text: str, period: int, p_start: int, next_char: str) -> bo
 
 
 def _sentence_opener(text: str, position: int, end: int) -> str:
-    """The first letter or digit at ``position`` (after openers), if it can open a sentence."""
+    """The first letter or digit at ``position`` (after white space, of any length and kind, and
+    openers), if it can open a sentence."""
+    while position < end and text[position].isspace():
+        position += 1
     limit = min(end, position + 6)
     while position < limit and text[position] in _OPENERS:
         position += 1
@@ -260,7 +263,7 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
     cuts: list[int] = []
     for match in _TERMINAL_RE.finditer(text, start, end):
         cut = match.end()
-        opener = _sentence_opener(text, cut + 1, end)
+        opener = _sentence_opener(text, cut, end)
         if not opener or inside_quote(cut):
             continue
         full_stop = match.group().rstrip("»”\"'’)] \u00a0\u202f") == "."

@@ -135,3 +135,16 @@ def test_words_that_are_sometimes_abbreviations_end_sentences_before_a_capital(
     text: str, expected: list[str]
 ) -> None:
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "space", ["\n", "\r\n", " \r\n", "\u00a0\n", "\t\r\n", "\u202f\u00a0 ", "\r\n\t"]
+)
+def test_any_run_of_white_space_after_a_terminal_is_one_space(space: str) -> None:
+    lines = [
+        "The first sentence of this short paragraph ends here.",
+        "The second sentence starts on the next line, as in many feeds.",
+        "A third one follows it on its own line as well.",
+    ]
+    text = space.join(lines)
+    assert sentences(text) == lines
