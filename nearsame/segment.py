@@ -221,7 +221,7 @@ def _is_abbreviation(text: str, period: int, p_start: int, next_char: str) -> bo
 
 def _sentence_opener(text: str, position: int, end: int) -> str:
     """The first letter or digit at ``position`` (after white space, of any length and kind, and
-    openers), if it can open a sentence."""
+    openers), if it can open a sentence: anything but a lower-case letter."""
     while position < end and text[position].isspace():
         position += 1
     limit = min(end, position + 6)
@@ -230,7 +230,8 @@ def _sentence_opener(text: str, position: int, end: int) -> str:
     if position >= end:
         return ""
     char = text[position]
-    return char if char.isupper() or char.isdigit() else ""
+    # a capital, a digit, or a letter of a script without case (Arabic, Hebrew, Chinese, Devanagari)
+    return char if char.isalnum() and not char.islower() else ""
 
 
 def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:

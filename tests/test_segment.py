@@ -148,3 +148,23 @@ def test_any_run_of_white_space_after_a_terminal_is_one_space(space: str) -> Non
     ]
     text = space.join(lines)
     assert sentences(text) == lines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأمرت النيابة العامة بفتح تحقيق عاجل. وتعد حوادث التسمم متكررة في الصيف.",
+         ["وأمرت النيابة العامة بفتح تحقيق عاجل.", "وتعد حوادث التسمم متكررة في الصيف."]),
+        ("החשודים יובאו מחר לבית המשפט. הכסף שנגנב טרם נמצא.",
+         ["החשודים יובאו מחר לבית המשפט.", "הכסף שנגנב טרם נמצא."]),
+        ("On a vu le premier ministre. 中国 a répondu hier.",
+         ["On a vu le premier ministre.", "中国 a répondu hier."]),
+        ("ผู้ว่าฯ ตรวจพื้นที่น้ำท่วม! ชาวบ้านอพยพแล้ว", ["ผู้ว่าฯ ตรวจพื้นที่น้ำท่วม!", "ชาวบ้านอพยพแล้ว"]),
+        ("It rose 3 p.m. yesterday. مرحبا", ["It rose 3 p.m. yesterday.", "مرحبا"]),
+        ("Il est venu. puis il est reparti.", ["Il est venu. puis il est reparti."]),
+    ],
+)  # fmt: skip
+def test_a_word_in_a_script_without_case_opens_a_sentence_after_a_terminal(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
