@@ -1,8 +1,9 @@
 """Paragraphs and sentences with exact spans, robust to French and English news typography.
 
-A paragraph is a block between blank lines. Inside it, a sentence ends at ``.``, ``!``, ``?`` or
-``…`` (with any closing quotes or brackets) when the next word starts with a capital or a digit,
-except after an abbreviation (``M.``, ``Mme``, ``Dr.``, ``U.S.``), an initial (``J. Smith``) or
+A paragraph is a block between blank lines. Inside it, a sentence ends at ``.``, ``!``, ``?``,
+``…`` or the stop of another script (``。`` and ``؟``, ``।``, ``።``...; ``;`` in Greek), with any
+closing quotes or brackets, when the next word starts with anything but a lower-case letter, except
+after an abbreviation (``M.``, ``Mme``, ``Dr.``, ``U.S.``), an initial (``J. Smith``) or
 inside a short quotation (« … », “ … ”). Scraped text whose paragraph break lost its space
 (``domestique.Consternant``) is cut too, and so is a line break unless the paragraph is
 hard-wrapped. Very short sentences join a neighbour in their paragraph so that every unit has
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,7 +29,15 @@ MIN_WORDS = 6
 _QUOTE_MAX = 400
 
 _PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
-_TERMINAL_RE = re.compile(r"[.!?…。！？]+(?:[ \u00a0\u202f]?[»”\"'’)\]])*(?=\s)")
+_CLOSERS = re.escape("»”\"'’)]")
+#: A sentence ends at a stop with any closing quotes or brackets after it. Group 1: stops followed by
+#: white space (Latin ``.!?…``, ``;`` that is a Greek question mark once in NFC, Arabic ``؟ ۔``,
+#: Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``, Khmer ``។ ៕``); group 2:
+#: the CJK stops, that need none (``。！？．｡``).
+_TERMINAL_RE = re.compile(
+    rf"([.!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕]+)(?:[ \u00a0\u202f]?[{_CLOSERS}])*(?=\s)"
+    rf"|([。！？．｡]+)[{_CLOSERS}]*"
+)
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
 #: ``E`` + U+0301); after a mark, `_letters_before` checks the letters before the stop.
@@ -250,6 +260,37 @@ def _line_breaks_cut(text: str, start: int, end: int) -> bool:
     return not (longest <= 120 and full >= 0.75 * (len(lines) - 1))
 
 
+def _greek(char: str) -> bool:
+    return "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff"
+
+
+def _greek_question(text: str, stop: int, opener: str) -> bool:
+    """Whether the ``;`` at ``stop`` is a Greek question mark (U+037E, which NFC turns into ``;``):
+    a Greek letter before it and a Greek capital after it. Elsewhere ``;`` is a semicolon."""
+    before = stop - 1
+    while before >= 0 and is_mark(text[before]):
+        before -= 1
+    return before >= 0 and _greek(text[before]) and _greek(opener) and opener.isupper()
+
+
+def _terminal_cuts(text: str, start: int, end: int) -> Iterator[int]:
+    """Ends of sentences at a stop, quotations not considered: after the stop and any closing
+    quotes, where a sentence can open and the stop ends no abbreviation."""
+    for match in _TERMINAL_RE.finditer(text, start, end):
+        cut = match.end()
+        opener = _sentence_opener(text, cut, end)
+        if not opener:
+            continue
+        stop = match.group(1) or match.group(2)
+        if ";" in stop and not _greek_question(text, match.start(), opener):
+            continue
+        if stop == "." and _is_abbreviation(text, match.start(), start, opener):
+            continue
+        if stop == "．" and opener.isdigit() and text[match.start() - 1].isdigit():
+            continue  # a fullwidth decimal point: ３．５
+        yield cut
+
+
 def _cuts(text: str, start: int, end: int) -> list[int]:
     """Candidate sentence ends inside one paragraph, as offsets."""
     quotes = _quoted(text, start, end)
@@ -261,16 +302,7 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
         last = bisect_left(q_starts, position) - 1
         return last >= 0 and position < q_ends[last]
 
-    cuts: list[int] = []
-    for match in _TERMINAL_RE.finditer(text, start, end):
-        cut = match.end()
-        opener = _sentence_opener(text, cut, end)
-        if not opener or inside_quote(cut):
-            continue
-        full_stop = match.group().rstrip("»”\"'’)] \u00a0\u202f") == "."
-        if full_stop and _is_abbreviation(text, match.start(), start, opener):
-            continue
-        cuts.append(cut)
+    cuts = [cut for cut in _terminal_cuts(text, start, end) if not inside_quote(cut)]
     for match in _GLUED_RE.finditer(text, start, end):
         if is_mark(text[match.start() - 1]) and not _letters_before(text, match.start()):
             continue
