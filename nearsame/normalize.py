@@ -34,6 +34,7 @@ from unidecode import unidecode
 from nearsame.memo import Memo
 
 __all__ = [
+    "CJK",
     "ELISION_NORMS",
     "MARK",
     "Token",
@@ -52,7 +53,8 @@ __all__ = [
     "tokenize_words",
 ]
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: The characters (a ``re`` class's ranges) that are a word each: kana and CJK ideographs.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
 #: The combining marks (Unicode categories Mn, Mc, Me): an accent written apart (``e`` + U+0301,
@@ -136,7 +138,7 @@ def bmp_marks() -> npt.NDArray[np.bool_]:
 
 #: After a run of a word's letters and digits: the combining marks among and after the rest
 #: (possessive: nothing in a word is given back, and ``re`` is fastest so).
-_MARKED = rf"(?:{MARK}++[^\W_{_CJK}]*+)*+"
+_MARKED = rf"(?:{MARK}++[^\W_{CJK}]*+)*+"
 #: What may follow a word's first run of letters and digits and still be part of it: an apostrophe
 #: or a combining mark (or a character past the BMP, which `MARK` tells). One test of this class
 #: skips both at the end of nearly every word.
@@ -237,13 +239,13 @@ def _fold_number(text: str, decimal: bool) -> str:
 #: character after a CJK character or a word's letters says one may be there: the common case
 #: costs that one test.
 _TOKEN_RE = re.compile(
-    rf"([\w{_CJK}]"
+    rf"([\w{CJK}]"
     r"(?:"
     rf"(?<=\d)(?<![\w.,]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
     r"|(?<=\d)(\d*[.,]\d+)(?![\w])"
-    rf"|(?<=[{_CJK}])(?:(?!{_MARK_GATE})|{MARK}*+)"
-    rf"|(?<=[^\W_{_CJK}])[^\W_{_CJK}]*+"
-    rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{_CJK}]++{_MARKED})*))?"
+    rf"|(?<=[{CJK}])(?:(?!{_MARK_GATE})|{MARK}*+)"
+    rf"|(?<=[^\W_{CJK}])[^\W_{CJK}]*+"
+    rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{CJK}]++{_MARKED})*))?"
     r"))"
 )
 _ELISION_RE = re.compile(

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from nearsame.normalize import MARK, bmp_marks, composed, is_mark
+from nearsame.normalize import CJK, MARK, bmp_marks, composed, is_mark
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
 
@@ -324,10 +324,19 @@ def _alphanumeric() -> npt.NDArray[np.bool_]:
     return np.fromiter(map(str.isalnum, map(chr, range(0x10000))), dtype=bool, count=0x10000)
 
 
+@lru_cache(maxsize=1)
+def _ideographic() -> npt.NDArray[np.bool_]:
+    """The letters of `nearsame.normalize.CJK` (kana, ideographs) by code point: each is a word."""
+    table = np.zeros(0x10000, dtype=bool)
+    for first, last in re.findall(r"(.)-(.)", CJK):
+        table[ord(first) : ord(last) + 1] = True
+    return table & _alphanumeric()
+
+
 def _word_starts(text: str) -> list[int]:
     """Where each word (a run of letters and digits, ``[^\\W_]+``, with the combining marks among
-    and after them: `nearsame.normalize.MARK`) of ``text`` begins, found at once with numpy: what
-    `_count_words` counts."""
+    and after them: `nearsame.normalize.MARK`; or one kana or CJK ideograph, as `tokenize` counts
+    it) of ``text`` begins, found at once with numpy: what `_count_words` counts."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     alphanumeric = _alphanumeric().take(codes, mode="clip")  # past the BMP: below
     marks = bmp_marks().take(codes, mode="clip")
@@ -340,6 +349,8 @@ def _word_starts(text: str) -> list[int]:
         alphanumeric = alphanumeric[np.maximum(last, 0)] & (last >= 0)
     firsts = alphanumeric.copy()
     firsts[1:] &= ~alphanumeric[:-1]
+    if codes.size and codes.max() >= 0x3040:  # the first kana
+        firsts |= _ideographic().take(codes, mode="clip")
     return np.flatnonzero(firsts).tolist()
 
 
@@ -355,8 +366,14 @@ def _count_words(text: str, start: int, end: int, words_at: list[int]) -> int:
     ``start`` counts when part of it is inside."""
     if start >= end:
         return 0
-    cut = start > 0 and _inside_word(text, start - 1) and _inside_word(text, start)
-    return bisect_left(words_at, end) - bisect_left(words_at, start) + cut
+    first = bisect_left(words_at, start)
+    cut = (
+        start > 0
+        and _inside_word(text, start - 1)
+        and _inside_word(text, start)
+        and (first == len(words_at) or words_at[first] != start)  # no CJK character begins there
+    )
+    return bisect_left(words_at, end) - first + cut
 
 
 def _sentences_of(

@@ -179,13 +179,13 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, MARK
+    from nearsame.normalize import _APOS, _GROUP_SEP, CJK, MARK
 
-    letters = rf"[^\W_{_CJK}](?:[^\W_{_CJK}]|{MARK})*"  # combining marks belong to the word
+    letters = rf"[^\W_{CJK}](?:[^\W_{CJK}]|{MARK})*"  # combining marks belong to the word
     token_re = re.compile(
         rf"(?<![\w.,])(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?![\w]|[.,]\d)"
         r"|(\d+[.,]\d+)(?![\w])"
-        rf"|([{_CJK}]{MARK}*)"
+        rf"|([{CJK}]{MARK}*)"
         rf"|({letters}(?:[{_APOS}]{letters})*)"
     )
     elision_re = re.compile(

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nearsame.loaders import parse_text
+from nearsame.normalize import tokenize
 from nearsame.segment import segment
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -211,3 +212,19 @@ def test_a_semicolon_ends_a_sentence_only_as_a_greek_question_mark(
     text: str, expected: list[str]
 ) -> None:
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "当地气温已降至零下十几摄氏度，救援人员正在搭建帐篷。专家提醒，震区近期仍可能发生较强余震。",
+        "石川県の知事は会見で状況を説明しました。政府は自衛隊の派遣を決めました。",
+        "苹果公司发布了 iPhone 15 新手机。消费者在北京排队购买新的产品。",
+    ],
+)
+def test_each_cjk_character_is_a_word_as_tokenize_counts_it(text: str) -> None:
+    found = segment(text).sentences
+    assert len(found) == 2
+    assert text[found[0].start : found[0].end].endswith("。")
+    for sentence in found:
+        assert sentence.words == len(tokenize(text, sentence.start, sentence.end))
