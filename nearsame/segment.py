@@ -29,13 +29,18 @@ MIN_WORDS = 6
 _QUOTE_MAX = 400
 
 _PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
-_CLOSERS = re.escape("»”\"'’)]")
+#: Closing quotes and brackets that never open anything: after a stop, with or without a space.
+_CLOSERS = re.escape("»”\"'’›)]}」』）］｝〉》】〕")
+#: Quotes that close in one typography and open in another (German „…“ ‚…‘ »…« ›…‹): closing after a
+#: stop only when glued to it (``unterstützen.“ Danach``; ``said. “We`` opens a quotation).
+_GLUED_CLOSERS = "“‘«‹"
 #: A sentence ends at a stop with any closing quotes or brackets after it. Group 1: stops followed by
 #: white space (Latin ``.!?…``, ``;`` that is a Greek question mark once in NFC, Arabic ``؟ ۔``,
 #: Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``, Khmer ``។ ៕``); group 2:
 #: the CJK stops, that need none (``。！？．｡``).
 _TERMINAL_RE = re.compile(
-    rf"([.!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕]+)(?:[ \u00a0\u202f]?[{_CLOSERS}])*(?=\s)"
+    rf"([.!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕]+)"
+    rf"(?:[ \u00a0\u202f]?[{_CLOSERS}]|[{_GLUED_CLOSERS}])*(?=\s)"
     rf"|([。！？．｡]+)[{_CLOSERS}]*"
 )
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
@@ -47,9 +52,15 @@ _GLUED_RE = re.compile(
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MARK_RE = re.compile(MARK)
 _FILENAME_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|tiff?)\b", re.IGNORECASE)
-_LAST_WORD_RE = re.compile(r"([^\s«“\"(\[]+)$")
-_QUOTE_RE = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
-_OPENERS = "«“\"‘'([—–-¿¡ \u00a0\u202f"
+_LAST_WORD_RE = re.compile(r"([^\s«“„‚‘»›‹\"(\[{（「『]+)$")
+#: Short quotations, where a stop ends no sentence. ``«`` and ``“`` open one only after a space, an
+#: opening bracket, a colon, a dash or nothing: glued to a word they close a German »…« or „…“ one.
+_QUOTE_RE = re.compile(
+    r"(?<![^\s(\[:—–-])«[^«»\n]*»|(?<![^\s(\[:—–-])“[^“”\n]*”|„[^„“”\n]*[“”]|\"[^\"\n]*\""
+    r"|「[^「」\n]*」|『[^『』\n]*』"
+)
+#: What may come before the first letter of a sentence: opening quotes and brackets, dashes, spaces.
+_OPENERS = "«“„‚\"‘'»›‹([{（［｛「『【《〈〔—–-¿¡ \u00a0\u202f"
 #: Always abbreviations: a full stop after them never ends a sentence.
 _ABBREVIATIONS = frozenset(
     [
@@ -288,6 +299,8 @@ def _terminal_cuts(text: str, start: int, end: int) -> Iterator[int]:
             continue
         if stop == "．" and opener.isdigit() and text[match.start() - 1].isdigit():
             continue  # a fullwidth decimal point: ３．５
+        if match.group(2) and text[cut - 1] in "」』”’\"'»›" and text[cut] == opener:
+            continue  # a quotation inside the sentence: 「…。」と述べた, “…。”他说
         yield cut
 
 

@@ -228,3 +228,33 @@ def test_each_cjk_character_is_a_word_as_tokenize_counts_it(text: str) -> None:
     assert text[found[0].start : found[0].end].endswith("。")
     for sentence in found:
         assert sentence.words == len(tokenize(text, sentence.start, sentence.end))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Er sagte wörtlich: „Wir werden helfen.“ Danach reiste er weiter.",
+         ["Er sagte wörtlich: „Wir werden helfen.“", "Danach reiste er weiter."]),
+        ("Er sprach. „Wir helfen allen.“ Dann ging er. „Gut.“ Er lachte.",
+         ["Er sprach.", "„Wir helfen allen.“", "Dann ging er.", "„Gut.“", "Er lachte."]),
+        ("Er sprach. »Wir helfen allen.« Dann ging er. »Gut.« Er lachte.",
+         ["Er sprach.", "»Wir helfen allen.«", "Dann ging er.", "»Gut.«", "Er lachte."]),
+        ("Er sagte: ‚Wir gehen.‘ Dann ging er. ›Gut.‹ Er lachte.",
+         ["Er sagte: ‚Wir gehen.‘", "Dann ging er.", "›Gut.‹", "Er lachte."]),
+        ("Il a parlé hier. «Nous aiderons.» Puis il est parti.",
+         ["Il a parlé hier.", "«Nous aiderons.»", "Puis il est parti."]),
+        ("It ended. “We will help.” Then he left. ‘We left,’ she said.",
+         ["It ended.", "“We will help.”", "Then he left.", "‘We left,’ she said."]),
+        ("The minister left (he was tired.) Then silence. (The rest followed.) End.",
+         ["The minister left (he was tired.)", "Then silence.", "(The rest followed.)", "End."]),
+        ("知事は説明した。「被害はまだ分からない。」と述べました。『次。』 政府は決めた。",
+         ["知事は説明した。", "「被害はまだ分からない。」と述べました。", "『次。』", "政府は決めた。"]),
+        ("“我们会帮助所有人。”他说。（记者报道。）随后离开。",
+         ["“我们会帮助所有人。”他说。", "（记者报道。）", "随后离开。"]),
+        ("He said. “ We", ["He said.", "“ We"]),
+    ],
+)  # fmt: skip
+def test_closing_quotes_and_brackets_of_every_typography_stay_with_their_sentence(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
