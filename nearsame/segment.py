@@ -6,7 +6,7 @@ closing quotes or brackets, when the next word starts with anything but a lower-
 after an abbreviation (``M.``, ``Mme``, ``Dr.``, ``U.S.``), an initial (``J. Smith``) or
 inside a short quotation (« … », “ … ”). Scraped text whose paragraph break lost its space
 (``domestique.Consternant``) is cut too, and so is a line break unless the paragraph is
-hard-wrapped. Very short sentences join a neighbour in their paragraph so that every unit has
+hard-wrapped (two lines: a full first line, the second going on in lower case). Very short sentences join a neighbour in their paragraph so that every unit has
 enough words to fingerprint.
 """
 
@@ -27,21 +27,27 @@ __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"
 
 MIN_WORDS = 6
 _QUOTE_MAX = 400
+#: The lengths of a hard-wrapped paragraph's full lines, in characters.
+_WRAP_MIN = 30
+_WRAP_MAX = 120
 
 _PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
 #: Closing quotes and brackets that never open anything: after a stop, with or without a space.
-_CLOSERS = re.escape("»”\"'’›)]}」』）］｝〉》】〕")
+_CLOSERS = "»”\"'’›)]}」』）］｝〉》】〕"
 #: Quotes that close in one typography and open in another (German „…“ ‚…‘ »…« ›…‹): closing after a
 #: stop only when glued to it (``unterstützen.“ Danach``; ``said. “We`` opens a quotation).
 _GLUED_CLOSERS = "“‘«‹"
-#: A sentence ends at a stop with any closing quotes or brackets after it. Group 1: stops followed by
-#: white space (Latin ``.!?…``, ``;`` that is a Greek question mark once in NFC, Arabic ``؟ ۔``,
-#: Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``, Khmer ``។ ៕``); group 2:
-#: the CJK stops, that need none (``。！？．｡``).
+#: Sentence stops that white space follows: Latin ``.!?…``, ``;`` that is a Greek question mark once
+#: in NFC, Arabic ``؟ ۔``, Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``, Khmer
+#: ``។ ៕``.
+_STOPS = ".!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕"
+#: The CJK stops, that need no white space after them.
+_CJK_STOPS = "。！？．｡"
+#: A sentence ends at a stop with any closing quotes or brackets after it. Group 1: the stops of
+#: `_STOPS`; group 2: those of `_CJK_STOPS`.
 _TERMINAL_RE = re.compile(
-    rf"([.!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕]+)"
-    rf"(?:[ \u00a0\u202f]?[{_CLOSERS}]|[{_GLUED_CLOSERS}])*(?=\s)"
-    rf"|([。！？．｡]+)[{_CLOSERS}]*"
+    rf"([{_STOPS}]+)(?:[ \u00a0\u202f]?[{re.escape(_CLOSERS)}]|[{_GLUED_CLOSERS}])*(?=\s)"
+    rf"|([{_CJK_STOPS}]+)[{re.escape(_CLOSERS)}]*"
 )
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
@@ -261,14 +267,28 @@ def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ]
 
 
+def _wrapped_pair(first: str, second: str) -> bool:
+    """Whether two lines are one sentence hard-wrapped: the first is long, so full that the second's
+    first word did not fit on it (the second is no longer than that), and ends with no stop or colon;
+    the second goes on in lower case. A title over its text, list items, short lines stay apart."""
+    first, second = first.rstrip(), second.strip()
+    if not _WRAP_MIN <= len(first) <= _WRAP_MAX or not second[0].islower():
+        return False
+    if first.rstrip(_CLOSERS + _GLUED_CLOSERS)[-1:] in f"{_STOPS}{_CJK_STOPS}:":
+        return False
+    return len(first) + 1 + len(second.split(maxsplit=1)[0]) > len(second)
+
+
 def _line_breaks_cut(text: str, start: int, end: int) -> bool:
     """Whether line breaks inside this paragraph end sentences (they do unless hard-wrapped)."""
     lines = text[start:end].split("\n")
+    if len(lines) == 2:
+        return not _wrapped_pair(lines[0], lines[1])
     if len(lines) < 3:
         return True
     longest = max(len(line) for line in lines)
     full = sum(1 for line in lines[:-1] if len(line) >= 0.6 * longest)
-    return not (longest <= 120 and full >= 0.75 * (len(lines) - 1))
+    return not (longest <= _WRAP_MAX and full >= 0.75 * (len(lines) - 1))
 
 
 def _greek(char: str) -> bool:

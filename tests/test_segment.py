@@ -258,3 +258,34 @@ def test_closing_quotes_and_brackets_of_every_typography_stay_with_their_sentenc
     text: str, expected: list[str]
 ) -> None:
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["The Environment Agency issued three severe flood warnings, its highest",
+          "level of alert, meaning there is a danger to life."], True),
+        (["The Environment Agency issued three severe flood",
+          "warnings, its highest level of alert."], True),
+        # a title over its text, a list, short lines, a stop or a colon at the end: apart
+        (["Heavy rain floods the city of York and forces evacuations",
+          "The River Ouse burst its banks on Sunday."], False),
+        (["The agency issued these severe flood warnings on Sunday",
+          "- the River Ouse at York and the Foss"], False),
+        (["Flood warnings in force", "across the north of England"], False),
+        (["The Environment Agency issued three severe flood warnings.",
+          "more are expected on the coast tonight."], False),
+        (["The Environment Agency issued three severe flood warnings:",
+          "the River Ouse, the Foss and the Derwent."], False),
+        # the second line's first word would have fitted on the first: no wrap there
+        (["The Environment Agency issued three",
+          "severe flood warnings, its highest level of alert, meaning a danger to life."], False),
+    ],
+)  # fmt: skip
+def test_a_two_line_paragraph_is_joined_only_when_hard_wrapped(
+    lines: list[str], joined: bool, newline: str
+) -> None:
+    text = newline.join(lines)
+    expected = [text] if joined else lines
+    assert sentences(text) == expected
