@@ -37,17 +37,22 @@ _CLOSERS = "»”\"'’›)]}」』）］｝〉》】〕"
 #: Quotes that close in one typography and open in another (German „…“ ‚…‘ »…« ›…‹): closing after a
 #: stop only when glued to it (``unterstützen.“ Danach``; ``said. “We`` opens a quotation).
 _GLUED_CLOSERS = "“‘«‹"
+#: The quote each of `_GLUED_CLOSERS` closes; in a paragraph that opens quotes otherwise, it opens
+#: the next sentence (``restylée.« Concevoir``, a paragraph break lost: `_closed`).
+_GLUED_OPENERS = {"“": "„", "‘": "‚", "«": "»", "‹": "›"}
 #: Sentence stops that white space follows: Latin ``.!?…``, ``;`` that is a Greek question mark once
 #: in NFC, Arabic ``؟ ۔``, Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``, Khmer
 #: ``។ ៕``.
 _STOPS = ".!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕"
 #: The CJK stops, that need no white space after them.
 _CJK_STOPS = "。！？．｡"
-#: A sentence ends at a stop with any closing quotes or brackets after it. Group 1: the stops of
-#: `_STOPS`; group 2: those of `_CJK_STOPS`.
+#: A sentence ends at a stop (group 1) with any closing quotes or brackets (group 2) after it. One
+#: class of all the stops first, so that the search skips to them at once (not an alternation:
+#: ``re`` would try it at every character).
 _TERMINAL_RE = re.compile(
-    rf"([{_STOPS}]+)(?:[ \u00a0\u202f]?[{re.escape(_CLOSERS)}]|[{_GLUED_CLOSERS}])*(?=\s)"
-    rf"|([{_CJK_STOPS}]+)[{re.escape(_CLOSERS)}]*"
+    rf"([{_STOPS}{_CJK_STOPS}]+)"
+    rf"((?<=[{_CJK_STOPS}])[{re.escape(_CLOSERS)}]*"
+    rf"|(?:[ \u00a0\u202f]?[{re.escape(_CLOSERS)}]|[{_GLUED_CLOSERS}])*(?=\s))"
 )
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
@@ -59,12 +64,13 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _MARK_RE = re.compile(MARK)
 _FILENAME_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|tiff?)\b", re.IGNORECASE)
 _LAST_WORD_RE = re.compile(r"([^\s«“„‚‘»›‹\"(\[{（「『]+)$")
-#: Short quotations, where a stop ends no sentence. ``«`` and ``“`` open one only after a space, an
-#: opening bracket, a colon, a dash or nothing: glued to a word they close a German »…« or „…“ one.
-_QUOTE_RE = re.compile(
-    r"(?<![^\s(\[:—–-])«[^«»\n]*»|(?<![^\s(\[:—–-])“[^“”\n]*”|„[^„“”\n]*[“”]|\"[^\"\n]*\""
-    r"|「[^「」\n]*」|『[^『』\n]*』"
-)
+#: Short quotations, where a stop ends no sentence, by typography: French or English «…» “…”, or
+#: German »…« „…“ (chosen for each paragraph by `_quoted`).
+_QUOTE_RES = {
+    (chevrons, curly): re.compile(rf"{chevrons}|{curly}|\"[^\"\n]*\"|「[^「」\n]*」|『[^『』\n]*』")
+    for chevrons in ("«[^«»\n]*»", "»[^»«\n]*«")
+    for curly in ("“[^“”\n]*”", "„[^„“”\n]*[“”]")
+}
 #: What may come before the first letter of a sentence: opening quotes and brackets, dashes, spaces.
 _OPENERS = "«“„‚\"‘'»›‹([{（［｛「『【《〈〔—–-¿¡ \u00a0\u202f"
 #: Always abbreviations: a full stop after them never ends a sentence.
@@ -261,9 +267,20 @@ def _sentence_opener(text: str, position: int, end: int) -> str:
     return char if char.isalnum() and not char.islower() else ""
 
 
+def _opens_first(text: str, start: int, end: int, opening: str, closing: str) -> bool:
+    """Whether ``text[start:end]`` has ``opening`` and no ``closing`` before it: the paragraph
+    quotes in the typography where ``opening`` opens (German ``»…«``, ``„…“``)."""
+    found = text.find(opening, start, end)
+    return found >= 0 and text.find(closing, start, found) < 0
+
+
 def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    chevrons = "»[^»«\n]*«" if _opens_first(text, start, end, "»", "«") else "«[^«»\n]*»"
+    curly = "„[^„“”\n]*[“”]" if _opens_first(text, start, end, "„", "“") else "“[^“”\n]*”"
     return [
-        m.span() for m in _QUOTE_RE.finditer(text, start, end) if m.end() - m.start() < _QUOTE_MAX
+        m.span()
+        for m in _QUOTE_RES[chevrons, curly].finditer(text, start, end)
+        if m.end() - m.start() < _QUOTE_MAX
     ]
 
 
@@ -304,22 +321,42 @@ def _greek_question(text: str, stop: int, opener: str) -> bool:
     return before >= 0 and _greek(text[before]) and _greek(opener) and opener.isupper()
 
 
+def _closed(text: str, start: int, match: re.Match[str]) -> int:
+    """Where the closing quotes after the stop of ``match`` end: before the first quote that can
+    also open one (`_GLUED_CLOSERS`) unless the paragraph quotes in the typography where it closes
+    (its first such quote is the one that opens: ``»`` before any ``«``, ``„`` before any ``“``)."""
+    closers = match.group(2)
+    for index, char in enumerate(closers):
+        if char in _GLUED_OPENERS and not _opens_first(
+            text, start, match.start(), _GLUED_OPENERS[char], char
+        ):
+            return match.start(2) + index
+    after = match.end()
+    if (
+        text.startswith("»", after + 1)
+        and text[after] in " \u00a0\u202f"
+        and not _opens_first(text, start, after + 2, "»", "«")
+    ):
+        return after + 2  # a French closing quote glued to the next word: ``fin. »Puis``
+    return after
+
+
 def _terminal_cuts(text: str, start: int, end: int) -> Iterator[int]:
     """Ends of sentences at a stop, quotations not considered: after the stop and any closing
     quotes, where a sentence can open and the stop ends no abbreviation."""
     for match in _TERMINAL_RE.finditer(text, start, end):
-        cut = match.end()
+        cut = _closed(text, start, match)
         opener = _sentence_opener(text, cut, end)
         if not opener:
             continue
-        stop = match.group(1) or match.group(2)
+        stop = match.group(1)
         if ";" in stop and not _greek_question(text, match.start(), opener):
             continue
         if stop == "." and _is_abbreviation(text, match.start(), start, opener):
             continue
         if stop == "．" and opener.isdigit() and text[match.start() - 1].isdigit():
             continue  # a fullwidth decimal point: ３．５
-        if match.group(2) and text[cut - 1] in "」』”’\"'»›" and text[cut] == opener:
+        if stop[-1] in _CJK_STOPS and text[cut - 1] in "」』”’\"'»›" and text[cut] == opener:
             continue  # a quotation inside the sentence: 「…。」と述べた, “…。”他说
         yield cut
 

@@ -289,3 +289,23 @@ def test_a_two_line_paragraph_is_joined_only_when_hard_wrapped(
     text = newline.join(lines)
     expected = [text] if joined else lines
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le volant équipe la Classe E restylée.« Concevoir un volant est un art », dit-il.",
+         ["Le volant équipe la Classe E restylée.", "« Concevoir un volant est un art », dit-il."]),
+        ("Il a battu le record.« Quel record ! Nous sommes euphoriques », dit-il.",
+         ["Il a battu le record.", "« Quel record ! Nous sommes euphoriques », dit-il."]),
+        ("« Merci à sa famille et à ses proches. »Elton John a lui aussi réagi.",
+         ["« Merci à sa famille et à ses proches. »", "Elton John a lui aussi réagi."]),
+        ("Er sprach. »Wir helfen.« Dann ging er. »Gut.« Er lachte.",
+         ["Er sprach.", "»Wir helfen.«", "Dann ging er.", "»Gut.«", "Er lachte."]),
+        ("He left.“ We stayed,” she said.", ["He left.", "“ We stayed,” she said."]),
+    ],
+)  # fmt: skip
+def test_a_quote_glued_to_a_stop_closes_or_opens_as_the_paragraph_quotes(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
