@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,13 +46,14 @@ _GLUED_OPENERS = {"“": "„", "‘": "‚", "«": "»", "‹": "›"}
 _STOPS = ".!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕"
 #: The CJK stops, that need no white space after them.
 _CJK_STOPS = "。！？．｡"
-#: A sentence ends at a stop (group 1) with any closing quotes or brackets (group 2) after it. One
-#: class of all the stops first, so that the search skips to them at once (not an alternation:
-#: ``re`` would try it at every character).
+#: A sentence ends at a stop (group 1) with any closing quotes or brackets (group 2) after it, then
+#: white space, or anything after ``»`` (a paragraph break lost: `_closed`). One class of all the stops
+#: first, so that the search skips to them at once (not an alternation: ``re`` would try it at every
+#: character).
 _TERMINAL_RE = re.compile(
     rf"([{_STOPS}{_CJK_STOPS}]+)"
     rf"((?<=[{_CJK_STOPS}])[{re.escape(_CLOSERS)}]*"
-    rf"|(?:[ \u00a0\u202f]?[{re.escape(_CLOSERS)}]|[{_GLUED_CLOSERS}])*(?=\s))"
+    rf"|(?:[ \u00a0\u202f]?[{re.escape(_CLOSERS)}]|[{_GLUED_CLOSERS}])*(?:(?=\s)|(?<=»)(?=\S)))"
 )
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
@@ -71,8 +72,9 @@ _QUOTE_RES = {
     for chevrons in ("«[^«»\n]*»", "»[^»«\n]*«")
     for curly in ("“[^“”\n]*”", "„[^„“”\n]*[“”]")
 }
-#: What may come before the first letter of a sentence: opening quotes and brackets, dashes, spaces.
-_OPENERS = "«“„‚\"‘'»›‹([{（［｛「『【《〈〔—–-¿¡ \u00a0\u202f"
+#: What may come before the first letter of a sentence: white space, then up to six opening quotes
+#: and brackets, dashes and spaces.
+_OPENING_RE = re.compile(r"\s*[«“„‚\"‘'»›‹(\[{（［｛「『【《〈〔—–\-¿¡ \u00a0\u202f]{0,6}")
 #: Always abbreviations: a full stop after them never ends a sentence.
 _ABBREVIATIONS = frozenset(
     [
@@ -255,11 +257,8 @@ def _is_abbreviation(text: str, period: int, p_start: int, next_char: str) -> bo
 def _sentence_opener(text: str, position: int, end: int) -> str:
     """The first letter or digit at ``position`` (after white space, of any length and kind, and
     openers), if it can open a sentence: anything but a lower-case letter."""
-    while position < end and text[position].isspace():
-        position += 1
-    limit = min(end, position + 6)
-    while position < limit and text[position] in _OPENERS:
-        position += 1
+    opened = _OPENING_RE.match(text, position, end)  # always matches, maybe nothing
+    position = opened.end() if opened else position
     if position >= end:
         return ""
     char = text[position]
@@ -323,8 +322,9 @@ def _greek_question(text: str, stop: int, opener: str) -> bool:
 
 def _closed(text: str, start: int, match: re.Match[str]) -> int:
     """Where the closing quotes after the stop of ``match`` end: before the first quote that can
-    also open one (`_GLUED_CLOSERS`) unless the paragraph quotes in the typography where it closes
-    (its first such quote is the one that opens: ``»`` before any ``«``, ``„`` before any ``“``)."""
+    also open one (`_GLUED_CLOSERS`, and ``»`` glued to the next word) unless the paragraph quotes
+    in the typography where it closes (its first such quote is the one that opens: ``»`` before any
+    ``«``, ``„`` before any ``“``)."""
     closers = match.group(2)
     for index, char in enumerate(closers):
         if char in _GLUED_OPENERS and not _opens_first(
@@ -333,32 +333,47 @@ def _closed(text: str, start: int, match: re.Match[str]) -> int:
             return match.start(2) + index
     after = match.end()
     if (
-        text.startswith("»", after + 1)
-        and text[after] in " \u00a0\u202f"
-        and not _opens_first(text, start, after + 2, "»", "«")
+        closers.endswith("»")
+        and after < len(text)
+        and not text[after].isspace()
+        and _opens_first(text, start, after, "»", "«")
     ):
-        return after + 2  # a French closing quote glued to the next word: ``fin. »Puis``
+        return after - 1  # ``sprach. »Wir``; in French ``fin. »Puis``: the quote closes
     return after
 
 
-def _terminal_cuts(text: str, start: int, end: int) -> Iterator[int]:
-    """Ends of sentences at a stop, quotations not considered: after the stop and any closing
-    quotes, where a sentence can open and the stop ends no abbreviation."""
+def _terminal_cuts(
+    text: str, start: int, end: int, inside_quote: Callable[[int], bool]
+) -> list[int]:
+    """Ends of sentences at a stop: after the stop and any closing quotes, outside quotations,
+    where a sentence can open and the stop ends no abbreviation."""
+    cuts = []
     for match in _TERMINAL_RE.finditer(text, start, end):
-        cut = _closed(text, start, match)
+        cut = match.end()
+        if match.start(2) != cut:
+            cut = _closed(text, start, match)
         opener = _sentence_opener(text, cut, end)
-        if not opener:
+        if not opener or inside_quote(cut):
             continue
         stop = match.group(1)
-        if ";" in stop and not _greek_question(text, match.start(), opener):
+        if stop == ".":
+            if _is_abbreviation(text, match.start(), start, opener):
+                continue
+        elif not _other_stop_ends(text, match, cut, opener):
             continue
-        if stop == "." and _is_abbreviation(text, match.start(), start, opener):
-            continue
-        if stop == "．" and opener.isdigit() and text[match.start() - 1].isdigit():
-            continue  # a fullwidth decimal point: ３．５
-        if stop[-1] in _CJK_STOPS and text[cut - 1] in "」』”’\"'»›" and text[cut] == opener:
-            continue  # a quotation inside the sentence: 「…。」と述べた, “…。”他说
-        yield cut
+        cuts.append(cut)
+    return cuts
+
+
+def _other_stop_ends(text: str, match: re.Match[str], cut: int, opener: str) -> bool:
+    """Whether a stop other than ``.`` ends its sentence before ``opener``."""
+    stop = match.group(1)
+    if ";" in stop:
+        return _greek_question(text, match.start(), opener)
+    if stop == "．" and opener.isdigit() and text[match.start() - 1].isdigit():
+        return False  # a fullwidth decimal point: ３．５
+    # a quotation inside the sentence: 「…。」と述べた, “…。”他说
+    return not (stop[-1] in _CJK_STOPS and text[cut - 1] in "」』”’\"'»›" and text[cut] == opener)
 
 
 def _cuts(text: str, start: int, end: int) -> list[int]:
@@ -372,7 +387,7 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
         last = bisect_left(q_starts, position) - 1
         return last >= 0 and position < q_ends[last]
 
-    cuts = [cut for cut in _terminal_cuts(text, start, end) if not inside_quote(cut)]
+    cuts = _terminal_cuts(text, start, end, inside_quote)
     for match in _GLUED_RE.finditer(text, start, end):
         if is_mark(text[match.start() - 1]) and not _letters_before(text, match.start()):
             continue

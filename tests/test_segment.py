@@ -252,6 +252,7 @@ def test_each_cjk_character_is_a_word_as_tokenize_counts_it(text: str) -> None:
         ("“我们会帮助所有人。”他说。（记者报道。）随后离开。",
          ["“我们会帮助所有人。”他说。", "（记者报道。）", "随后离开。"]),
         ("He said. “ We", ["He said.", "“ We"]),
+        ("他说：“我们会帮助所有人。”", ["他说：“我们会帮助所有人。”"]),
     ],
 )  # fmt: skip
 def test_closing_quotes_and_brackets_of_every_typography_stay_with_their_sentence(
