@@ -4,10 +4,10 @@ A paragraph is a block between blank lines. Inside it, a sentence ends at ``.``,
 ``…`` or the stop of another script (``。`` and ``؟``, ``।``, ``።``...; ``;`` in Greek), with any
 closing quotes or brackets, when the next word starts with anything but a lower-case letter, except
 after an abbreviation (``M.``, ``Mme``, ``Dr.``, ``U.S.``), an initial (``J. Smith``) or
-inside a short quotation (« … », “ … ”). Scraped text whose paragraph break lost its space
+inside a short quotation (« … », “ … ”, „ … “). Scraped text whose paragraph break lost its space
 (``domestique.Consternant``) is cut too, and so is a line break unless the paragraph is
-hard-wrapped (two lines: a full first line, the second going on in lower case). Very short sentences join a neighbour in their paragraph so that every unit has
-enough words to fingerprint.
+hard-wrapped (of two lines: a full first line, the second going on in lower case). Very short
+sentences join a neighbour in their paragraph so that every unit has enough words to fingerprint.
 """
 
 from __future__ import annotations
@@ -34,22 +34,22 @@ _WRAP_MAX = 120
 _PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
 #: Closing quotes and brackets that never open anything: after a stop, with or without a space.
 _CLOSERS = "»”\"'’›)]}」』）］｝〉》】〕"
-#: Quotes that close in one typography and open in another (German „…“ ‚…‘ »…« ›…‹): closing after a
-#: stop only when glued to it (``unterstützen.“ Danach``; ``said. “We`` opens a quotation).
+#: Quotes that close in one typography and open in another (German „…“ ‚…‘ »…« ›…‹): closing after
+#: a stop only when glued to it (``unterstützen.“ Danach``; ``said. “We`` opens a quotation).
 _GLUED_CLOSERS = "“‘«‹"
 #: The quote each of `_GLUED_CLOSERS` closes; in a paragraph that opens quotes otherwise, it opens
 #: the next sentence (``restylée.« Concevoir``, a paragraph break lost: `_closed`).
 _GLUED_OPENERS = {"“": "„", "‘": "‚", "«": "»", "‹": "›"}
-#: Sentence stops that white space follows: Latin ``.!?…``, ``;`` that is a Greek question mark once
-#: in NFC, Arabic ``؟ ۔``, Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``, Khmer
-#: ``។ ៕``.
+#: Sentence stops that white space follows: Latin ``.!?…``, ``;`` that is a Greek question mark
+#: once in NFC, Arabic ``؟ ۔``, Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``,
+#: Khmer ``។ ៕``.
 _STOPS = ".!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕"
 #: The CJK stops, that need no white space after them.
 _CJK_STOPS = "。！？．｡"
 #: A sentence ends at a stop (group 1) with any closing quotes or brackets (group 2) after it, then
-#: white space, or anything after ``»`` (a paragraph break lost: `_closed`). One class of all the stops
-#: first, so that the search skips to them at once (not an alternation: ``re`` would try it at every
-#: character).
+#: white space, or anything after ``»`` (a paragraph break lost: `_closed`). One class of all the
+#: stops first, so that the search skips to them at once (not an alternation: ``re`` would try it at
+#: every character).
 _TERMINAL_RE = re.compile(
     rf"([{_STOPS}{_CJK_STOPS}]+)"
     rf"((?<=[{_CJK_STOPS}])[{re.escape(_CLOSERS)}]*"
@@ -68,9 +68,13 @@ _LAST_WORD_RE = re.compile(r"([^\s«“„‚‘»›‹\"(\[{（「『]+)$")
 #: Short quotations, where a stop ends no sentence, by typography: French or English «…» “…”, or
 #: German »…« „…“ (chosen for each paragraph by `_quoted`).
 _QUOTE_RES = {
-    (chevrons, curly): re.compile(rf"{chevrons}|{curly}|\"[^\"\n]*\"|「[^「」\n]*」|『[^『』\n]*』")
-    for chevrons in ("«[^«»\n]*»", "»[^»«\n]*«")
-    for curly in ("“[^“”\n]*”", "„[^„“”\n]*[“”]")
+    (german_chevrons, german_curly): re.compile(
+        ("»[^»«\n]*«" if german_chevrons else "«[^«»\n]*»")
+        + ("|„[^„“”\n]*[“”]" if german_curly else "|“[^“”\n]*”")
+        + r"|\"[^\"\n]*\"|「[^「」\n]*」|『[^『』\n]*』"
+    )
+    for german_chevrons in (False, True)
+    for german_curly in (False, True)
 }
 #: What may come before the first letter of a sentence: white space, then up to six opening quotes
 #: and brackets, dashes and spaces.
@@ -274,19 +278,19 @@ def _opens_first(text: str, start: int, end: int, opening: str, closing: str) ->
 
 
 def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    chevrons = "»[^»«\n]*«" if _opens_first(text, start, end, "»", "«") else "«[^«»\n]*»"
-    curly = "„[^„“”\n]*[“”]" if _opens_first(text, start, end, "„", "“") else "“[^“”\n]*”"
+    german = _opens_first(text, start, end, "»", "«"), _opens_first(text, start, end, "„", "“")
     return [
         m.span()
-        for m in _QUOTE_RES[chevrons, curly].finditer(text, start, end)
+        for m in _QUOTE_RES[german].finditer(text, start, end)
         if m.end() - m.start() < _QUOTE_MAX
     ]
 
 
 def _wrapped_pair(first: str, second: str) -> bool:
-    """Whether two lines are one sentence hard-wrapped: the first is long, so full that the second's
-    first word did not fit on it (the second is no longer than that), and ends with no stop or colon;
-    the second goes on in lower case. A title over its text, list items, short lines stay apart."""
+    """Whether two lines are one sentence hard-wrapped: the first is long, so full that the
+    second's first word did not fit on it (the second is no longer than that), and ends with no
+    stop or colon; the second goes on in lower case. A title over its text, list items, short lines
+    stay apart."""
     first, second = first.rstrip(), second.strip()
     if not _WRAP_MIN <= len(first) <= _WRAP_MAX or not second[0].islower():
         return False
