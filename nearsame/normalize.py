@@ -40,6 +40,7 @@ from unidecode import unidecode
 from nearsame.memo import Memo
 
 __all__ = [
+    "CJK",
     "ELISION_NORMS",
     "MARK",
     "Token",
@@ -61,6 +62,8 @@ __all__ = [
 
 #: Kana, CJK ideographs and halfwidth katakana (``ﾆｭｰｽ``, one token a character like ``ニュース``).
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+#: The characters (a ``re`` class's ranges) that are a word each (`nearsame.segment` counts them so).
+CJK = _CJK
 #: The halfwidth voiced sound marks (``ﾞ``, ``ﾟ``): letters to Unicode, but NFKC makes them the
 #: combining marks U+3099 and U+309A, so they belong to the kana before them (``ﾊﾞ`` is ``バ``).
 _KANA_MARKS = "\uff9e\uff9f"
@@ -320,7 +323,7 @@ def _fold_number(text: str, decimal: bool) -> str:
 #: character after a CJK character or a word's letters says one may be there: the common case
 #: costs that one test.
 _TOKEN_RE = re.compile(
-    rf"([\w{_CJK}]"
+    rf"([\w{CJK}]"
     r"(?:"
     rf"(?<=\d)(?<![.,]\d)(?<![^\W{_CJK}]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![^\W{_CJK}]|[.,]\d)"
     rf"|(?<=\d)(\d*[.,]\d+)(?![^\W{_CJK}])"

@@ -1,33 +1,60 @@
 """Paragraphs and sentences with exact spans, robust to French and English news typography.
 
-A paragraph is a block between blank lines. Inside it, a sentence ends at ``.``, ``!``, ``?`` or
-``…`` (with any closing quotes or brackets) when the next word starts with a capital or a digit,
-except after an abbreviation (``M.``, ``Mme``, ``Dr.``, ``U.S.``), an initial (``J. Smith``) or
-inside a short quotation (« … », “ … ”). Scraped text whose paragraph break lost its space
+A paragraph is a block between blank lines. Inside it, a sentence ends at ``.``, ``!``, ``?``,
+``…`` or the stop of another script (``。`` and ``؟``, ``।``, ``።``...; ``;`` in Greek), with any
+closing quotes or brackets, when the next word starts with anything but a lower-case letter, except
+after an abbreviation (``M.``, ``Mme``, ``Dr.``, ``U.S.``), an initial (``J. Smith``) or
+inside a short quotation (« … », “ … ”, „ … “). Scraped text whose paragraph break lost its space
 (``domestique.Consternant``) is cut too, and so is a line break unless the paragraph is
-hard-wrapped. Very short sentences join a neighbour in their paragraph so that every unit has
-enough words to fingerprint.
+hard-wrapped (of two lines: a full first line, the second going on in lower case). Very short
+sentences join a neighbour in their paragraph so that every unit has enough words to fingerprint.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from nearsame.normalize import MARK, bmp_marks, composed, is_mark
+from nearsame.normalize import CJK, MARK, bmp_marks, composed, is_mark
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
 
 MIN_WORDS = 6
 _QUOTE_MAX = 400
+#: The lengths of a hard-wrapped paragraph's full lines, in characters.
+_WRAP_MIN = 30
+_WRAP_MAX = 120
 
 _PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0\u3000]*(?:\r?\n[ \t\u00a0\u3000]*)+|\r\n[ \t]*\r\n")
-_TERMINAL_RE = re.compile(r"[.!?…。！？]+(?:[ \u00a0\u202f]?[»”\"'’)\]])*(?=\s)")
+#: Closing quotes and brackets that never open anything: after a stop, with or without a space.
+_CLOSERS = "»”\"'’›)]}」』）］｝〉》】〕"
+#: Quotes that close in one typography and open in another (German „…“ ‚…‘ »…« ›…‹): closing after
+#: a stop only when glued to it (``unterstützen.“ Danach``; ``said. “We`` opens a quotation).
+_GLUED_CLOSERS = "“‘«‹"
+#: The quote each of `_GLUED_CLOSERS` closes; in a paragraph that opens quotes otherwise, it opens
+#: the next sentence (``restylée.« Concevoir``, a paragraph break lost: `_closed`).
+_GLUED_OPENERS = {"“": "„", "‘": "‚", "«": "»", "‹": "›"}
+#: Sentence stops that white space follows: Latin ``.!?…``, ``;`` that is a Greek question mark
+#: once in NFC, Arabic ``؟ ۔``, Devanagari ``। ॥``, Armenian ``։``, Ethiopic ``። ፧``, Myanmar ``။``,
+#: Khmer ``។ ៕``.
+_STOPS = ".!?…‼⁇⁈⁉;\u037e؟۔।॥։።፧။។៕"
+#: The CJK stops, that need no white space after them.
+_CJK_STOPS = "。！？．｡"
+#: A sentence ends at a stop (group 1) with any closing quotes or brackets (group 2) after it, then
+#: white space, or anything after ``»`` (a paragraph break lost: `_closed`). One class of all the
+#: stops first, so that the search skips to them at once (not an alternation: ``re`` would try it at
+#: every character).
+_TERMINAL_RE = re.compile(
+    rf"([{_STOPS}{_CJK_STOPS}]+)"
+    rf"((?<=[{_CJK_STOPS}])[{re.escape(_CLOSERS)}]*"
+    rf"|(?:[ \u00a0\u202f]?[{re.escape(_CLOSERS)}]|[{_GLUED_CLOSERS}])*(?:(?=\s)|(?<=»)(?=\S)))"
+)
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
 #: ``E`` + U+0301); after a mark, `_letters_before` checks the letters before the stop.
@@ -37,9 +64,21 @@ _GLUED_RE = re.compile(
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MARK_RE = re.compile(MARK)
 _FILENAME_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|tiff?)\b", re.IGNORECASE)
-_LAST_WORD_RE = re.compile(r"([^\s«“\"(\[]+)$")
-_QUOTE_RE = re.compile(r"«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
-_OPENERS = "«“\"‘'([—–-¿¡ \u00a0\u202f"
+_LAST_WORD_RE = re.compile(r"([^\s«“„‚‘»›‹\"(\[{（「『]+)$")
+#: Short quotations, where a stop ends no sentence, by typography: French or English «…» “…”, or
+#: German »…« „…“ (chosen for each paragraph by `_quoted`).
+_QUOTE_RES = {
+    (german_chevrons, german_curly): re.compile(
+        ("»[^»«\n]*«" if german_chevrons else "«[^«»\n]*»")
+        + ("|„[^„“”\n]*[“”]" if german_curly else "|“[^“”\n]*”")
+        + r"|\"[^\"\n]*\"|「[^「」\n]*」|『[^『』\n]*』"
+    )
+    for german_chevrons in (False, True)
+    for german_curly in (False, True)
+}
+#: What may come before the first letter of a sentence: white space, then up to six opening quotes
+#: and brackets, dashes and spaces.
+_OPENING_RE = re.compile(r"\s*[«“„‚\"‘'»›‹(\[{（［｛「『【《〈〔—–\-¿¡ \u00a0\u202f]{0,6}")
 #: Always abbreviations: a full stop after them never ends a sentence.
 _ABBREVIATIONS = frozenset(
     [
@@ -220,30 +259,125 @@ def _is_abbreviation(text: str, period: int, p_start: int, next_char: str) -> bo
 
 
 def _sentence_opener(text: str, position: int, end: int) -> str:
-    """The first letter or digit at ``position`` (after openers), if it can open a sentence."""
-    limit = min(end, position + 6)
-    while position < limit and text[position] in _OPENERS:
-        position += 1
+    """The first letter or digit at ``position`` (after white space, of any length and kind, and
+    openers), if it can open a sentence: anything but a lower-case letter."""
+    opened = _OPENING_RE.match(text, position, end)  # always matches, maybe nothing
+    position = opened.end() if opened else position
     if position >= end:
         return ""
     char = text[position]
-    return char if char.isupper() or char.isdigit() else ""
+    # a capital, a digit, or a letter of a script without case (Arabic, Hebrew, Chinese, Devanagari)
+    return char if char.isalnum() and not char.islower() else ""
+
+
+def _opens_first(text: str, start: int, end: int, opening: str, closing: str) -> bool:
+    """Whether ``text[start:end]`` has ``opening`` and no ``closing`` before it: the paragraph
+    quotes in the typography where ``opening`` opens (German ``»…«``, ``„…“``)."""
+    found = text.find(opening, start, end)
+    return found >= 0 and text.find(closing, start, found) < 0
 
 
 def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    german = _opens_first(text, start, end, "»", "«"), _opens_first(text, start, end, "„", "“")
     return [
-        m.span() for m in _QUOTE_RE.finditer(text, start, end) if m.end() - m.start() < _QUOTE_MAX
+        m.span()
+        for m in _QUOTE_RES[german].finditer(text, start, end)
+        if m.end() - m.start() < _QUOTE_MAX
     ]
+
+
+def _wrapped_pair(first: str, second: str) -> bool:
+    """Whether two lines are one sentence hard-wrapped: the first is long, so full that the
+    second's first word did not fit on it (the second is no longer than that), and ends with no
+    stop or colon; the second goes on in lower case. A title over its text, list items, short lines
+    stay apart."""
+    first, second = first.rstrip(), second.strip()
+    if not _WRAP_MIN <= len(first) <= _WRAP_MAX or not second[0].islower():
+        return False
+    if first.rstrip(_CLOSERS + _GLUED_CLOSERS)[-1:] in f"{_STOPS}{_CJK_STOPS}:":
+        return False
+    return len(first) + 1 + len(second.split(maxsplit=1)[0]) > len(second)
 
 
 def _line_breaks_cut(text: str, start: int, end: int) -> bool:
     """Whether line breaks inside this paragraph end sentences (they do unless hard-wrapped)."""
     lines = text[start:end].split("\n")
+    if len(lines) == 2:
+        return not _wrapped_pair(lines[0], lines[1])
     if len(lines) < 3:
         return True
     longest = max(len(line) for line in lines)
     full = sum(1 for line in lines[:-1] if len(line) >= 0.6 * longest)
-    return not (longest <= 120 and full >= 0.75 * (len(lines) - 1))
+    return not (longest <= _WRAP_MAX and full >= 0.75 * (len(lines) - 1))
+
+
+def _greek(char: str) -> bool:
+    return "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff"
+
+
+def _greek_question(text: str, stop: int, opener: str) -> bool:
+    """Whether the ``;`` at ``stop`` is a Greek question mark (U+037E, which NFC turns into ``;``):
+    a Greek letter before it and a Greek capital after it. Elsewhere ``;`` is a semicolon."""
+    before = stop - 1
+    while before >= 0 and is_mark(text[before]):
+        before -= 1
+    return before >= 0 and _greek(text[before]) and _greek(opener) and opener.isupper()
+
+
+def _closed(text: str, start: int, match: re.Match[str]) -> int:
+    """Where the closing quotes after the stop of ``match`` end: before the first quote that can
+    also open one (`_GLUED_CLOSERS`, and ``»`` glued to the next word) unless the paragraph quotes
+    in the typography where it closes (its first such quote is the one that opens: ``»`` before any
+    ``«``, ``„`` before any ``“``)."""
+    closers = match.group(2)
+    for index, char in enumerate(closers):
+        if char in _GLUED_OPENERS and not _opens_first(
+            text, start, match.start(), _GLUED_OPENERS[char], char
+        ):
+            return match.start(2) + index
+    after = match.end()
+    if (
+        closers.endswith("»")
+        and after < len(text)
+        and not text[after].isspace()
+        and _opens_first(text, start, after, "»", "«")
+    ):
+        return after - 1  # ``sprach. »Wir``; in French ``fin. »Puis``: the quote closes
+    return after
+
+
+def _terminal_cuts(
+    text: str, start: int, end: int, inside_quote: Callable[[int], bool]
+) -> list[int]:
+    """Ends of sentences at a stop: after the stop and any closing quotes, outside quotations,
+    where a sentence can open and the stop ends no abbreviation."""
+    cuts = []
+    for match in _TERMINAL_RE.finditer(text, start, end):
+        cut = match.end()
+        if match.start(2) != cut:
+            cut = _closed(text, start, match)
+        opener = _sentence_opener(text, cut, end)
+        if not opener or inside_quote(cut):
+            continue
+        stop = match.group(1)
+        if stop == ".":
+            if _is_abbreviation(text, match.start(), start, opener):
+                continue
+        elif not _other_stop_ends(text, match, cut, opener):
+            continue
+        cuts.append(cut)
+    return cuts
+
+
+def _other_stop_ends(text: str, match: re.Match[str], cut: int, opener: str) -> bool:
+    """Whether a stop other than ``.`` ends its sentence before ``opener``."""
+    stop = match.group(1)
+    if ";" in stop:
+        return _greek_question(text, match.start(), opener)
+    if stop == "．" and opener.isdigit() and text[match.start() - 1].isdigit():
+        return False  # a fullwidth decimal point: ３．５
+    # a quotation inside the sentence: 「…。」と述べた, “…。”他说
+    return not (stop[-1] in _CJK_STOPS and text[cut - 1] in "」』”’\"'»›" and text[cut] == opener)
 
 
 def _cuts(text: str, start: int, end: int) -> list[int]:
@@ -257,16 +391,7 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
         last = bisect_left(q_starts, position) - 1
         return last >= 0 and position < q_ends[last]
 
-    cuts: list[int] = []
-    for match in _TERMINAL_RE.finditer(text, start, end):
-        cut = match.end()
-        opener = _sentence_opener(text, cut + 1, end)
-        if not opener or inside_quote(cut):
-            continue
-        full_stop = match.group().rstrip("»”\"'’)] \u00a0\u202f") == "."
-        if full_stop and _is_abbreviation(text, match.start(), start, opener):
-            continue
-        cuts.append(cut)
+    cuts = _terminal_cuts(text, start, end, inside_quote)
     for match in _GLUED_RE.finditer(text, start, end):
         if is_mark(text[match.start() - 1]) and not _letters_before(text, match.start()):
             continue
@@ -288,10 +413,19 @@ def _alphanumeric() -> npt.NDArray[np.bool_]:
     return np.fromiter(map(str.isalnum, map(chr, range(0x10000))), dtype=bool, count=0x10000)
 
 
+@lru_cache(maxsize=1)
+def _ideographic() -> npt.NDArray[np.bool_]:
+    """The letters of `nearsame.normalize.CJK` (kana, ideographs) by code point: each is a word."""
+    table = np.zeros(0x10000, dtype=bool)
+    for first, last in re.findall(r"(.)-(.)", CJK):
+        table[ord(first) : ord(last) + 1] = True
+    return table & _alphanumeric()
+
+
 def _word_starts(text: str) -> list[int]:
     """Where each word (a run of letters and digits, ``[^\\W_]+``, with the combining marks among
-    and after them: `nearsame.normalize.MARK`) of ``text`` begins, found at once with numpy: what
-    `_count_words` counts."""
+    and after them: `nearsame.normalize.MARK`; or one kana or CJK ideograph, as `tokenize` counts
+    it) of ``text`` begins, found at once with numpy: what `_count_words` counts."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     alphanumeric = _alphanumeric().take(codes, mode="clip")  # past the BMP: below
     marks = bmp_marks().take(codes, mode="clip")
@@ -304,6 +438,8 @@ def _word_starts(text: str) -> list[int]:
         alphanumeric = alphanumeric[np.maximum(last, 0)] & (last >= 0)
     firsts = alphanumeric.copy()
     firsts[1:] &= ~alphanumeric[:-1]
+    if codes.size and codes.max() >= 0x3040:  # the first kana
+        firsts |= _ideographic().take(codes, mode="clip")
     return np.flatnonzero(firsts).tolist()
 
 
@@ -319,8 +455,14 @@ def _count_words(text: str, start: int, end: int, words_at: list[int]) -> int:
     ``start`` counts when part of it is inside."""
     if start >= end:
         return 0
-    cut = start > 0 and _inside_word(text, start - 1) and _inside_word(text, start)
-    return bisect_left(words_at, end) - bisect_left(words_at, start) + cut
+    first = bisect_left(words_at, start)
+    cut = (
+        start > 0
+        and _inside_word(text, start - 1)
+        and _inside_word(text, start)
+        and (first == len(words_at) or words_at[first] != start)  # no CJK character begins there
+    )
+    return bisect_left(words_at, end) - first + cut
 
 
 def _sentences_of(

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nearsame.loaders import parse_text
+from nearsame.normalize import tokenize
 from nearsame.segment import segment
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -132,6 +133,180 @@ def test_sentence_spans_are_ordered_trimmed_and_inside_their_paragraph(
     ],
 )
 def test_words_that_are_sometimes_abbreviations_end_sentences_before_a_capital(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "space", ["\n", "\r\n", " \r\n", "\u00a0\n", "\t\r\n", "\u202f\u00a0 ", "\r\n\t"]
+)
+def test_any_run_of_white_space_after_a_terminal_is_one_space(space: str) -> None:
+    lines = [
+        "The first sentence of this short paragraph ends here.",
+        "The second sentence starts on the next line, as in many feeds.",
+        "A third one follows it on its own line as well.",
+    ]
+    text = space.join(lines)
+    assert sentences(text) == lines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأمرت النيابة العامة بفتح تحقيق عاجل. وتعد حوادث التسمم متكررة في الصيف.",
+         ["وأمرت النيابة العامة بفتح تحقيق عاجل.", "وتعد حوادث التسمم متكررة في الصيف."]),
+        ("החשודים יובאו מחר לבית המשפט. הכסף שנגנב טרם נמצא.",
+         ["החשודים יובאו מחר לבית המשפט.", "הכסף שנגנב טרם נמצא."]),
+        ("On a vu le premier ministre. 中国 a répondu hier.",
+         ["On a vu le premier ministre.", "中国 a répondu hier."]),
+        ("ผู้ว่าฯ ตรวจพื้นที่น้ำท่วม! ชาวบ้านอพยพแล้ว", ["ผู้ว่าฯ ตรวจพื้นที่น้ำท่วม!", "ชาวบ้านอพยพแล้ว"]),
+        ("It rose 3 p.m. yesterday. مرحبا", ["It rose 3 p.m. yesterday.", "مرحبا"]),
+        ("Il est venu. puis il est reparti.", ["Il est venu. puis il est reparti."]),
+    ],
+)  # fmt: skip
+def test_a_word_in_a_script_without_case_opens_a_sentence_after_a_terminal(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("气温降至零下十度。专家提醒，余震仍可能发生！群众不要进入房屋？好",
+         ["气温降至零下十度。", "专家提醒，余震仍可能发生！", "群众不要进入房屋？", "好"]),
+        ("政府は派遣を決めました．住民は避難した｡ 午後に", ["政府は派遣を決めました．", "住民は避難した｡", "午後に"]),
+        ("气温为３．５度。", ["气温为３．５度。"]),
+        ("हजारों लोग बेघर हो गए हैं। राहत कार्य जारी है॥ अब", ["हजारों लोग बेघर हो गए हैं।", "राहत कार्य जारी है॥", "अब"]),
+        ("هل انتهت الأزمة؟ لا أحد يعرف.", ["هل انتهت الأزمة؟", "لا أحد يعرف."]),
+        ("حکومت نے اعلان کیا۔ عوام خوش ہیں۔", ["حکومت نے اعلان کیا۔", "عوام خوش ہیں۔"]),
+        ("Կառավարությունը հայտարարեց։ Քաղաքացիները գոհ են։", ["Կառավարությունը հայտարարեց։", "Քաղաքացիները գոհ են։"]),
+        ("መንግስት አስታወቀ። ሕዝቡ ደስተኛ ነው፧ አዎ", ["መንግስት አስታወቀ።", "ሕዝቡ ደስተኛ ነው፧", "አዎ"]),
+        ("အစိုးရက ကြေညာသည်။ ပြည်သူများ ဝမ်းသာကြသည်။", ["အစိုးရက ကြေညာသည်။", "ပြည်သူများ ဝမ်းသာကြသည်။"]),
+        ("រដ្ឋាភិបាលបានប្រកាស។ ប្រជាជនរីករាយ៕", ["រដ្ឋាភិបាលបានប្រកាស។", "ប្រជាជនរីករាយ៕"]),
+        ("Really‼ Yes⁉ Fine.", ["Really‼", "Yes⁉", "Fine."]),
+    ],
+)  # fmt: skip
+def test_the_sentence_stops_of_other_scripts_end_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Πόσο ασφαλή είναι τα σχολεία της Κρήτης; Οι μηχανικοί θα ελέγξουν.",
+         ["Πόσο ασφαλή είναι τα σχολεία της Κρήτης;", "Οι μηχανικοί θα ελέγξουν."]),
+        ("Πόσο ασφαλή είναι τα σχολεία\u037e Ένας μηχανικός απαντά.",
+         ["Πόσο ασφαλή είναι τα σχολεία\u037e", "Ένας μηχανικός απαντά."]),
+        # decomposed: ή as η + U+0301, Ά as Α + U+0301
+        ("Είναι ασφαλή τα σχολεία της Κρη\u0301της; \u0391\u0301ραγε ναι.",
+         ["Είναι ασφαλή τα σχολεία της Κρη\u0301της;", "\u0391\u0301ραγε ναι."]),
+        ("Τι έγινε; είπε ο υπουργός.", ["Τι έγινε; είπε ο υπουργός."]),
+        ("The storm was over; Paris was calm again.", ["The storm was over; Paris was calm again."]),
+        ("La tempête est passée ; Paris est calme.", ["La tempête est passée ; Paris est calme."]),
+        ("Ο δήμαρχος είπε: όχι; NATO", ["Ο δήμαρχος είπε: όχι; NATO"]),
+    ],
+)  # fmt: skip
+def test_a_semicolon_ends_a_sentence_only_as_a_greek_question_mark(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "当地气温已降至零下十几摄氏度，救援人员正在搭建帐篷。专家提醒，震区近期仍可能发生较强余震。",
+        "石川県の知事は会見で状況を説明しました。政府は自衛隊の派遣を決めました。",
+        "苹果公司发布了 iPhone 15 新手机。消费者在北京排队购买新的产品。",
+    ],
+)
+def test_each_cjk_character_is_a_word_as_tokenize_counts_it(text: str) -> None:
+    found = segment(text).sentences
+    assert len(found) == 2
+    assert text[found[0].start : found[0].end].endswith("。")
+    for sentence in found:
+        assert sentence.words == len(tokenize(text, sentence.start, sentence.end))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Er sagte wörtlich: „Wir werden helfen.“ Danach reiste er weiter.",
+         ["Er sagte wörtlich: „Wir werden helfen.“", "Danach reiste er weiter."]),
+        ("Er sprach. „Wir helfen allen.“ Dann ging er. „Gut.“ Er lachte.",
+         ["Er sprach.", "„Wir helfen allen.“", "Dann ging er.", "„Gut.“", "Er lachte."]),
+        ("Er sprach. »Wir helfen allen.« Dann ging er. »Gut.« Er lachte.",
+         ["Er sprach.", "»Wir helfen allen.«", "Dann ging er.", "»Gut.«", "Er lachte."]),
+        ("Er sagte: ‚Wir gehen.‘ Dann ging er. ›Gut.‹ Er lachte.",
+         ["Er sagte: ‚Wir gehen.‘", "Dann ging er.", "›Gut.‹", "Er lachte."]),
+        ("Il a parlé hier. «Nous aiderons.» Puis il est parti.",
+         ["Il a parlé hier.", "«Nous aiderons.»", "Puis il est parti."]),
+        ("It ended. “We will help.” Then he left. ‘We left,’ she said.",
+         ["It ended.", "“We will help.”", "Then he left.", "‘We left,’ she said."]),
+        ("The minister left (he was tired.) Then silence. (The rest followed.) End.",
+         ["The minister left (he was tired.)", "Then silence.", "(The rest followed.)", "End."]),
+        ("知事は説明した。「被害はまだ分からない。」と述べました。『次。』 政府は決めた。",
+         ["知事は説明した。", "「被害はまだ分からない。」と述べました。", "『次。』", "政府は決めた。"]),
+        ("“我们会帮助所有人。”他说。（记者报道。）随后离开。",
+         ["“我们会帮助所有人。”他说。", "（记者报道。）", "随后离开。"]),
+        ("He said. “ We", ["He said.", "“ We"]),
+        ("他说：“我们会帮助所有人。”", ["他说：“我们会帮助所有人。”"]),
+    ],
+)  # fmt: skip
+def test_closing_quotes_and_brackets_of_every_typography_stay_with_their_sentence(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["The Environment Agency issued three severe flood warnings, its highest",
+          "level of alert, meaning there is a danger to life."], True),
+        (["The Environment Agency issued three severe flood",
+          "warnings, its highest level of alert."], True),
+        # a title over its text, a list, short lines, a stop or a colon at the end: apart
+        (["Heavy rain floods the city of York and forces evacuations",
+          "The River Ouse burst its banks on Sunday."], False),
+        (["The agency issued these severe flood warnings on Sunday",
+          "- the River Ouse at York and the Foss"], False),
+        (["Flood warnings in force", "across the north of England"], False),
+        (["The Environment Agency issued three severe flood warnings.",
+          "more are expected on the coast tonight."], False),
+        (["The Environment Agency issued three severe flood warnings:",
+          "the River Ouse, the Foss and the Derwent."], False),
+        # the second line's first word would have fitted on the first: no wrap there
+        (["The Environment Agency issued three",
+          "severe flood warnings, its highest level of alert, meaning a danger to life."], False),
+    ],
+)  # fmt: skip
+def test_a_two_line_paragraph_is_joined_only_when_hard_wrapped(
+    lines: list[str], joined: bool, newline: str
+) -> None:
+    text = newline.join(lines)
+    expected = [text] if joined else lines
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le volant équipe la Classe E restylée.« Concevoir un volant est un art », dit-il.",
+         ["Le volant équipe la Classe E restylée.", "« Concevoir un volant est un art », dit-il."]),
+        ("Il a battu le record.« Quel record ! Nous sommes euphoriques », dit-il.",
+         ["Il a battu le record.", "« Quel record ! Nous sommes euphoriques », dit-il."]),
+        ("« Merci à sa famille et à ses proches. »Elton John a lui aussi réagi.",
+         ["« Merci à sa famille et à ses proches. »", "Elton John a lui aussi réagi."]),
+        ("Er sprach. »Wir helfen.« Dann ging er. »Gut.« Er lachte.",
+         ["Er sprach.", "»Wir helfen.«", "Dann ging er.", "»Gut.«", "Er lachte."]),
+        ("He left.“ We stayed,” she said.", ["He left.", "“ We stayed,” she said."]),
+    ],
+)  # fmt: skip
+def test_a_quote_glued_to_a_stop_closes_or_opens_as_the_paragraph_quotes(
     text: str, expected: list[str]
 ) -> None:
     assert sentences(text) == expected
