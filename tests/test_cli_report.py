@@ -135,8 +135,7 @@ def test_a_date_that_cannot_be_read_is_warned_once_located_and_ordered_as_undate
     assert result.returncode == 1, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "date" in line]
     assert warnings == [
-        f"nearsame: {feed}:2: cannot read the date 'le 10 mars': not a form nearsame reads "
-        "(ISO 8601, RFC 2822, 10.03.2024 day first, 10 March 2024); ordered as undated"
+        f"nearsame: {feed}:2: cannot read the date 'le 10 mars': no year; ordered as undated"
     ]
     data = json.loads(result.stdout)  # undated: after the document before it in the input
     assert [(d["id"], d["date"]) for d in data["documents"]] == [
