@@ -66,7 +66,7 @@ _MARK_RE = re.compile(MARK)
 _FILENAME_RE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|tiff?)\b", re.IGNORECASE)
 _LAST_WORD_RE = re.compile(r"([^\s«“„‚‘»›‹\"(\[{（「『]+)$")
 #: Short quotations, where a stop ends no sentence, by typography: French or English «…» “…”, or
-#: German »…« „…“ (chosen for each paragraph by `_quoted`).
+#: German »…« „…“ (chosen for each paragraph by `_Quotes`).
 _QUOTE_RES = {
     (german_chevrons, german_curly): re.compile(
         ("»[^»«\n]*«" if german_chevrons else "«[^«»\n]*»")
@@ -270,20 +270,39 @@ def _sentence_opener(text: str, position: int, end: int) -> str:
     return char if char.isalnum() and not char.islower() else ""
 
 
-def _opens_first(text: str, start: int, end: int, opening: str, closing: str) -> bool:
-    """Whether ``text[start:end]`` has ``opening`` and no ``closing`` before it: the paragraph
-    quotes in the typography where ``opening`` opens (German ``»…«``, ``„…“``)."""
-    found = text.find(opening, start, end)
-    return found >= 0 and text.find(closing, start, found) < 0
+#: Openers that also close in French and English (``»``, ``›``): they open a German quotation only
+#: glued to its first word (``»Wir``); spaced (``combat. » Le``), they close a French one, maybe
+#: opened in the paragraph before.
+_GERMAN_OPENER_RES = {quote: re.compile(rf"{quote}(?=\w)") for quote in "»›"}
 
 
-def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    german = _opens_first(text, start, end, "»", "«"), _opens_first(text, start, end, "„", "“")
-    return [
-        m.span()
-        for m in _QUOTE_RES[german].finditer(text, start, end)
-        if m.end() - m.start() < _QUOTE_MAX
-    ]
+class _Quotes:
+    """Where each quote first appears in one paragraph, found once: which typography quotes it
+    is asked at every stop (a search from the paragraph's start each time was quadratic)."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._first = {quote: text.find(quote, start, end) for quote in "„“‚‘«‹"}
+        for quote, opener in _GERMAN_OPENER_RES.items():
+            found = opener.search(text, start, end)
+            self._first[quote] = found.start() if found else -1
+
+    def opens_first(self, opening: str, closing: str, before: int) -> bool:
+        """Whether ``opening`` comes before ``before``, with no ``closing`` before it: the
+        paragraph quotes in the typography where ``opening`` opens (German ``»…«``, ``„…“``)."""
+        found = self._first[opening]
+        if found < 0 or found >= before:
+            return False
+        closing_at = self._first[closing]
+        return closing_at < 0 or closing_at > found
+
+    def spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The short quotations of the paragraph, in its typography."""
+        german = self.opens_first("»", "«", end), self.opens_first("„", "“", end)
+        return [
+            m.span()
+            for m in _QUOTE_RES[german].finditer(text, start, end)
+            if m.end() - m.start() < _QUOTE_MAX
+        ]
 
 
 def _wrapped_pair(first: str, second: str) -> bool:
@@ -324,15 +343,15 @@ def _greek_question(text: str, stop: int, opener: str) -> bool:
     return before >= 0 and _greek(text[before]) and _greek(opener) and opener.isupper()
 
 
-def _closed(text: str, start: int, match: re.Match[str]) -> int:
+def _closed(text: str, quotes: _Quotes, match: re.Match[str]) -> int:
     """Where the closing quotes after the stop of ``match`` end: before the first quote that can
     also open one (`_GLUED_CLOSERS`, and ``»`` glued to the next word) unless the paragraph quotes
     in the typography where it closes (its first such quote is the one that opens: ``»`` before any
     ``«``, ``„`` before any ``“``)."""
     closers = match.group(2)
     for index, char in enumerate(closers):
-        if char in _GLUED_OPENERS and not _opens_first(
-            text, start, match.start(), _GLUED_OPENERS[char], char
+        if char in _GLUED_OPENERS and not quotes.opens_first(
+            _GLUED_OPENERS[char], char, match.start()
         ):
             return match.start(2) + index
     after = match.end()
@@ -340,14 +359,14 @@ def _closed(text: str, start: int, match: re.Match[str]) -> int:
         closers.endswith("»")
         and after < len(text)
         and not text[after].isspace()
-        and _opens_first(text, start, after, "»", "«")
+        and quotes.opens_first("»", "«", after)
     ):
         return after - 1  # ``sprach. »Wir``; in French ``fin. »Puis``: the quote closes
     return after
 
 
 def _terminal_cuts(
-    text: str, start: int, end: int, inside_quote: Callable[[int], bool]
+    text: str, start: int, end: int, quotes: _Quotes, inside_quote: Callable[[int], bool]
 ) -> list[int]:
     """Ends of sentences at a stop: after the stop and any closing quotes, outside quotations,
     where a sentence can open and the stop ends no abbreviation."""
@@ -355,7 +374,7 @@ def _terminal_cuts(
     for match in _TERMINAL_RE.finditer(text, start, end):
         cut = match.end()
         if match.start(2) != cut:
-            cut = _closed(text, start, match)
+            cut = _closed(text, quotes, match)
         opener = _sentence_opener(text, cut, end)
         if not opener or inside_quote(cut):
             continue
@@ -382,7 +401,8 @@ def _other_stop_ends(text: str, match: re.Match[str], cut: int, opener: str) -> 
 
 def _cuts(text: str, start: int, end: int) -> list[int]:
     """Candidate sentence ends inside one paragraph, as offsets."""
-    quotes = _quoted(text, start, end)
+    typography = _Quotes(text, start, end)
+    quotes = typography.spans(text, start, end)
     # the quotes are in order and do not overlap: only the last one opened before may hold it
     q_starts = [q_start for q_start, _ in quotes]
     q_ends = [q_end for _, q_end in quotes]
@@ -391,7 +411,7 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
         last = bisect_left(q_starts, position) - 1
         return last >= 0 and position < q_ends[last]
 
-    cuts = _terminal_cuts(text, start, end, inside_quote)
+    cuts = _terminal_cuts(text, start, end, typography, inside_quote)
     for match in _GLUED_RE.finditer(text, start, end):
         if is_mark(text[match.start() - 1]) and not _letters_before(text, match.start()):
             continue

@@ -304,6 +304,18 @@ def test_a_two_line_paragraph_is_joined_only_when_hard_wrapped(
         ("Er sprach. »Wir helfen.« Dann ging er. »Gut.« Er lachte.",
          ["Er sprach.", "»Wir helfen.«", "Dann ging er.", "»Gut.«", "Er lachte."]),
         ("He left.“ We stayed,” she said.", ["He left.", "“ We stayed,” she said."]),
+        # a French paragraph that closes the quotation of the one before: » spaced is no German
+        # opener, and the « … » after it is a French quotation
+        ("et nous continuerons le combat. » Le ministre a quitté la salle. Il est parti vite. "
+         "Selon lui, « rien n'est joué. Tout reste possible ». La séance a été levée.",
+         ["et nous continuerons le combat. »", "Le ministre a quitté la salle.",
+          "Il est parti vite.", "Selon lui, « rien n'est joué. Tout reste possible ».",
+          "La séance a été levée."]),
+        ("Nous verrons bien. » Il est parti. Tous ont applaudi. « Quel discours ! » a lancé un élu.",
+         ["Nous verrons bien. »", "Il est parti.", "Tous ont applaudi.",
+          "« Quel discours ! » a lancé un élu."]),
+        ("Elle a dit : « c'est fini.  » Puis il est parti vers la gare.",
+         ["Elle a dit : « c'est fini.  » Puis il est parti vers la gare."]),
     ],
 )  # fmt: skip
 def test_a_quote_glued_to_a_stop_closes_or_opens_as_the_paragraph_quotes(
