@@ -45,7 +45,16 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNIX_RE = re.compile(r"(\d{9,14})(?:\.\d+)?")
 _ISO_RE = re.compile(r"[+-]?\d{4}(?:-\d{2}|-W\d{2}|\d{4}(?:$|T)|$)")
-_RFC2822_RE = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+#: RFC 2822 whole (``parsedate_to_datetime`` takes any zone it does not know, ``+01:00`` and
+#: ``Europe/Paris`` too, for UTC; other spellings go to dateutil)
+_RFC2822_RE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?\d{1,2}\s+"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s+(?:[+-]\d{4}|[A-Za-z]{1,5}))?",
+    re.IGNORECASE,
+)
+#: ``GMT+1``: dateutil reads it as POSIX does, one hour *behind* UTC, where people mean ahead
+_GMT_PLUS_RE = re.compile(r"\b(?:GMT|UTC|UT)\s*[+-]\s*\d", re.IGNORECASE)
 _NUMERIC_RE = re.compile(
     r"(?:(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})"
     r"|(?P<y>\d{4})[./](?P<m>\d{1,2})[./](?P<d>\d{1,2}))(?![\d./-])"
@@ -121,8 +130,8 @@ def _iso(text: str) -> datetime | None:
 
 
 def _rfc2822(text: str) -> datetime | None:
-    if _RFC2822_RE.match(text) is None:
-        return None
+    if _RFC2822_RE.fullmatch(text) is None or text[-2:].upper() in ("AM", "PM"):
+        return None  # not RFC 2822 (``8:00 PM``): dateutil's
     found = parsedate_to_datetime(text)
     zone = text.rsplit(None, 1)[-1]
     if found.tzinfo is None and zone.isalpha():  # a name the RFC does not define
@@ -217,6 +226,8 @@ _FIRST = re.compile(r"\b1(?:er|ᵉʳ|º|°)(?=\s)", re.IGNORECASE)  # 1er avril,
 
 def _dateutil(text: str, *, dayfirst: bool) -> datetime:
     """dateutil's reading, refused when it had to make up the year, or the day of a time."""
+    if _GMT_PLUS_RE.search(text):
+        raise _Unreadable("an offset written GMT+1 or UTC+1 (give it as +0100)")
     text = _FIRST.sub("1", text)
     first, second = (
         dateutil_parser.parse(text, _WORDS, dayfirst=dayfirst, default=default, tzinfos=_zone)
@@ -226,7 +237,8 @@ def _dateutil(text: str, *, dayfirst: bool) -> datetime:
         raise _Unreadable("no year")
     if first.month != second.month:
         raise _Unreadable("no month")
-    if first.day != second.day and first.time() == second.time():
+    # the defaults differ in every field: an hour and minute alike in both came from the text
+    if first.day != second.day and (first.hour, first.minute) == (second.hour, second.minute):
         raise _Unreadable("a time without a day")
     return first
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -50,6 +51,10 @@ from nearsame.dates import DateError, parse_date
         ("10 marzo 2024", "2024-03-10T00:00:00"),
         ("10 de março de 2024", "2024-03-10T00:00:00"),
         ("mai 2020", "2020-05-01T00:00:00"),
+        ("10 mai 2024 08:00", "2024-05-10T08:00:00"),  # not RFC 2822 for its three letters
+        ("10 avr 2024 14:30", "2024-04-10T14:30:00"),
+        ("10 Mar 2024 8:00 PM", "2024-03-10T20:00:00"),
+        ("10 Mar 2024 08:00:00 +01:00", "2024-03-10T07:00:00"),  # not an RFC 2822 offset
         ("1710144000", "2024-03-11T08:00:00"),
         ("1710144000123", "2024-03-11T08:00:00.123000"),
         ("  2024-03-10\n", "2024-03-10T00:00:00"),
@@ -70,6 +75,12 @@ def test_dates_are_read_as_instants_in_utc(text: str, instant: str) -> None:
         ("Sunday", "no year"),
         ("10 March", "no year"),
         ("le 10 mars", "no year"),
+        # zones that RFC 2822's reader would take for UTC, and dateutil's POSIX reading of GMT+1
+        ("10 Mar 2024 08:00 Europe/Paris", "not a form"),
+        ("10 Mar 2024 08:00:00 GMT+0100", "an offset written GMT"),
+        ("2024-03-10T08:00:00 GMT+1", "an offset written GMT"),
+        ("March 2024 8:00", "a time without a day"),
+        ("mars 2024 à 14h30", "a time without a day"),
         ("8:00", "not a form"),
         ("2024-13-01", "not a form"),
         ("hier", "not a form"),
@@ -77,7 +88,9 @@ def test_dates_are_read_as_instants_in_utc(text: str, instant: str) -> None:
     ],
 )
 def test_what_cannot_be_read_is_an_error_that_says_why(text: str, reason: str) -> None:
-    with pytest.raises(DateError, match=f"cannot read the date {text!r}: .*{reason}"):
+    with pytest.raises(
+        DateError, match=f"cannot read the date {re.escape(repr(text))}: .*{reason}"
+    ):
         parse_date(text)
 
 
