@@ -158,8 +158,12 @@ def frequencies(language: str) -> FrequencyTable | Mapping[str, float]:
                 with suppress(OSError):  # a read-only home: this process keeps it in memory
                     _save(cached, table)
             return _HashedTable(table)
-    from wordfreq import get_frequency_dict
+    from wordfreq import available_languages, get_frequency_dict
 
+    if language not in available_languages():
+        # none of its own: wordfreq would log that it takes the nearest language's (Luxembourgish
+        # for German) on stderr, in a library that must not print
+        return {}
     try:
         return dict(get_frequency_dict(language))
     except (LookupError, ValueError):

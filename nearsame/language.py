@@ -95,13 +95,22 @@ class _Identifier:
     def __init__(self) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        # all of its 97 languages: limited to `LANGUAGES`, it called Hebrew Czech and Chinese
-        # Swedish, with confidence (its probabilities are normalised over the languages it weighs)
+        # all of its languages (142 in py3langid 0.4): limited to `LANGUAGES`, it called Hebrew
+        # Czech and Chinese Swedish, with confidence (its probabilities are normalised over the
+        # languages it weighs)
         self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
     def classify(self, text: str) -> tuple[str, float]:
-        language, confidence = self._model.classify(text)
-        return str(language), float(confidence)
+        """The most likely language and its probability. When it is one of `LANGUAGES`, the
+        probability is among those (as the model limited to them said): a short French text
+        (``Météo : Paris 12°C, Lyon 15°C``) is most likely French, but spreads its probability
+        over French-based creoles the stop words cannot tell apart."""
+        ranked = self._model.rank(text)
+        language, confidence = str(ranked[0][0]), float(ranked[0][1])
+        if language in LANGUAGES:
+            listed = sum(float(p) for code, p in ranked if code in LANGUAGES)
+            confidence /= listed
+        return language, confidence
 
 
 @cache
@@ -149,7 +158,7 @@ def detect_language(text: str) -> str | None:
 
     The stop words of the languages of ``LANGUAGES`` decide when they are clear
     (`_stop_word_guess`: almost always, for news in those languages); otherwise py3langid's model
-    does, among its 97 languages, loaded on first use (about half a second: a fresh process
+    does, among all its languages, loaded on first use (about half a second: a fresh process
     checking one article should not pay it when the stop words answer). A language outside
     ``LANGUAGES`` (``he``, ``ja``, ``uk``, ``zh``) has its words compared unstemmed.
     """
@@ -163,7 +172,8 @@ def detect_language(text: str) -> str | None:
     if guess is not None:
         return guess
     language, confidence = _identifier().classify(sample)
-    return language if confidence >= _MIN_CONFIDENCE else None
+    # ``zxx`` (no linguistic content) is no language; ``nn`` is Snowball's ``no``
+    return language_code(language) if confidence >= _MIN_CONFIDENCE else None
 
 
 @cache

@@ -106,6 +106,32 @@ def test_a_language_without_a_stemmer_is_named_not_mistaken_for_one_with(languag
     assert detect_language(UNLISTED[language]) == language
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # short and full of names: the model's French is spread over French creoles, and must
+        # still be French, as when it weighed only the languages of the list
+        ("Météo : Paris 12°C, Lyon 15°C, Marseille 18°C, ensoleillé", "fr"),
+        ("Emmanuel Macron, Élisabeth Borne, Gérald Darmanin au conseil", "fr"),
+        ("BREAKING: Stocks tumble, Dow Jones loses 800 points", "en"),
+        ("xxxx yyyy zzzz wwww qqqq kkkk", None),  # the model's zxx: no linguistic content
+    ],
+)
+def test_short_texts_keep_their_language_and_no_language_is_none(
+    text: str, language: str | None
+) -> None:
+    assert detect_language(text) == language
+
+
+def test_a_language_wordfreq_lacks_has_no_weights_and_no_warning() -> None:
+    code = (
+        "from nearsame.language import word_information\n"
+        "assert word_information('haus', 'lb') == 8.0\n"  # wordfreq would take German's
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == ""
+
+
 def test_a_few_stop_words_of_another_language_do_not_decide() -> None:
     from nearsame.language import _stop_word_guess
 
