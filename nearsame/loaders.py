@@ -196,19 +196,32 @@ def _plan(sources: Iterable[str | Path]) -> Iterator[_Entry | LoadProblem]:
 
 def _distinct(plan: list[_Entry | LoadProblem]) -> list[_Entry | LoadProblem]:
     """The plan, where different files whose names give the same id are named by their paths from
-    the folder they have in common instead (the same file given twice, by any path, keeps its id)."""
-    files: dict[str, set[Path]] = {}
+    the folder they have in common instead, until no two files share an id (a name so given may
+    meet another file's: ``p/a/x.txt`` and ``p/b/x.txt`` become ``a/x.txt`` and ``b/x.txt``, which
+    a folder ``q`` holding ``a/x.txt`` also gives). The same file given twice, by any path, takes
+    the id it was first given: the second is a duplicate."""
+    resolved = {
+        entry.path: entry.path.resolve()
+        for entry in plan
+        if isinstance(entry, _Entry) and entry.path and entry.path.suffix.lower() in _NAMED
+    }
+    ids: dict[Path, str] = {}
     for entry in plan:
-        if isinstance(entry, _Entry) and entry.path and entry.path.suffix.lower() in _NAMED:
-            files.setdefault(entry.doc_id, set()).add(entry.path.resolve())
-    renamed: dict[Path, str] = {}
-    for paths in files.values():
-        if len(paths) > 1:
+        if isinstance(entry, _Entry) and entry.path in resolved:
+            ids.setdefault(resolved[entry.path], entry.doc_id)
+    for _ in range(64):  # each round lengthens the names that clash: a path's depth at most
+        files: dict[str, list[Path]] = {}
+        for path, doc_id in ids.items():
+            files.setdefault(doc_id, []).append(path)
+        clashes = [paths for paths in files.values() if len(paths) > 1]
+        if not clashes:
+            break
+        for paths in clashes:
             common = Path(os.path.commonpath(paths))
-            renamed.update((p, p.relative_to(common).as_posix()) for p in paths)
+            ids.update((path, path.relative_to(common).as_posix()) for path in paths)
     return [
-        _Entry(entry.path, renamed.get(entry.path.resolve(), entry.doc_id))
-        if isinstance(entry, _Entry) and entry.path is not None
+        _Entry(entry.path, ids[resolved[entry.path]])
+        if isinstance(entry, _Entry) and entry.path in resolved
         else entry
         for entry in plan
     ]

@@ -230,6 +230,26 @@ def test_different_files_of_the_same_name_are_named_by_their_paths_from_a_common
     ]
 
 
+def test_names_made_to_part_two_files_part_them_from_every_other_file(tmp_path: Path) -> None:
+    # p/a and p/b both hold article.txt: a/article.txt and b/article.txt, the id q gives its own
+    for folder in ("p/a", "p/b", "q/a"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "article.txt").write_text(f"Un article de {folder}.", encoding="utf-8")
+    result = load_documents([tmp_path / "p", tmp_path / "q"])
+    assert result.problems == ()
+    assert [d.id for d in result.documents] == [
+        "p/a/article.txt",
+        "b/article.txt",
+        "q/a/article.txt",
+    ]
+    # a folder and a file inside it: the file is read once, under the folder's name for it
+    nested = load_documents([tmp_path / "p", tmp_path / "p" / "a" / "article.txt"])
+    assert [d.id for d in nested.documents] == ["a/article.txt", "b/article.txt"]
+    assert [p.message for p in nested.problems] == [
+        f"duplicate id 'a/article.txt' (first read from {tmp_path / 'p' / 'a' / 'article.txt'})"
+    ]
+
+
 def test_an_id_the_input_gives_twice_is_still_a_duplicate(tmp_path: Path) -> None:
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
