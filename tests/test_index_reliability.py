@@ -234,6 +234,19 @@ def test_a_redis_writer_holding_the_lock_past_its_lease_keeps_it(
             assert client.get("long:lock") is None  # released on the way out
 
 
+def test_a_redis_writer_stuck_holding_the_lock_lets_it_go(redis_server: RedisServer) -> None:
+    # a process stuck (not killed) with the lock: its thread renews only while the store is used
+    with open_index(redis_server.uri("stuck") + "&lease=0.2") as index:
+        store = index._store
+        with store.exclusive(), redis.Redis(port=redis_server.port) as client:
+            assert client.get("stuck:lock")
+            time.sleep(2.5)  # six leases unused, then the lease itself
+            assert client.get("stuck:lock") is None
+            with pytest.raises(IndexStoreError, match="lost the index lock"):
+                store.insert([make_entry(doc("a", article(1)), index.params)])
+        assert "a" not in index
+
+
 def test_a_redis_writer_that_lost_its_lock_adds_and_removes_nothing(
     redis_server: RedisServer,
 ) -> None:

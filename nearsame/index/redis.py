@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn, cast
@@ -92,6 +93,8 @@ return 1
 
 #: seconds a writer waits for the lock before giving up (other writers hold it a batch at a time)
 _WAIT = 600.0
+#: leases without a call to the store after which its lock is no longer renewed
+_IDLE_LEASES = 6
 #: seconds a writer's lock lasts unless renewed: how long a writer killed holding it stops the others
 LEASE = 10.0
 
@@ -139,11 +142,15 @@ def _fail(location: str, error: Exception) -> NoReturn:
 
 class _Renewal:
     """A thread that renews the lease of whichever lock its store holds, every ``every`` seconds
-    (a third of the lease): one thread a store, so taking the lock costs no thread."""
+    (a third of the lease): one thread a store, so taking the lock costs no thread. It stops
+    renewing once the store has not been used for ``idle`` seconds: a process stuck while holding
+    the lock lets it go then, as one killed does after its lease."""
 
-    def __init__(self, every: float) -> None:
+    def __init__(self, every: float, idle: float) -> None:
         self.held: Lock | None = None
+        self.used = time.monotonic()  # the store's last call
         self._every = every
+        self._idle = idle
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -156,7 +163,7 @@ class _Renewal:
     def _run(self) -> None:
         while not self._stop.wait(self._every):
             lock = self.held
-            if lock is None:
+            if lock is None or time.monotonic() - self.used > self._idle:
                 continue
             # released meanwhile, or lost: the add then refuses to write (see _ADD)
             with suppress(LockError, redis.RedisError):
@@ -175,7 +182,7 @@ class RedisStore(Store):
         url, self.prefix, self._lease = _parse(uri)
         self.location = uri
         self._lock: Lock | None = None
-        self._renewal = _Renewal(self._lease / 3)
+        self._renewal = _Renewal(self._lease / 3, _IDLE_LEASES * self._lease)
         self._closed = False
         self._smismember = True  # SMISMEMBER came with Redis 6.2; older servers get SISMEMBERs
         try:
@@ -199,6 +206,7 @@ class RedisStore(Store):
     def _errors(self) -> Iterator[None]:
         if self._closed:  # redis-py would connect again
             raise IndexStoreError(f"{self.location}: the index is closed")
+        self._renewal.used = time.monotonic()
         try:
             yield
         except redis.RedisError as error:
