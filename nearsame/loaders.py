@@ -79,7 +79,9 @@ class FieldNames:
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """The documents read (in input order, ids unique) and the problems met."""
+    """The documents read (in input order, ids unique) and the problems met: those whose
+    ``skipped`` is true cost a document, the others are warnings about one that was read (a date
+    that cannot be read)."""
 
     documents: tuple[Document, ...]
     problems: tuple[LoadProblem, ...] = field(default=())

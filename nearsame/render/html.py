@@ -37,7 +37,7 @@ _TAGS = {
 
 def _text(document: DocumentReport) -> str:
     """The attributes of an element holding ``document``'s text: its direction and language."""
-    lang = f" lang={escape(document.language, quote=True)}" if document.language else ""
+    lang = f' lang="{escape(document.language, quote=True)}"' if document.language else ""
     return f" dir=auto{lang}"
 
 
