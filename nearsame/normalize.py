@@ -42,6 +42,8 @@ from nearsame.memo import Memo
 __all__ = [
     "CJK",
     "ELISION_NORMS",
+    "INVISIBLE",
+    "KANA_MARKS",
     "MARK",
     "Token",
     "Tokens",
@@ -67,11 +69,13 @@ CJK = _CJK
 #: The halfwidth voiced sound marks (``ﾞ``, ``ﾟ``): letters to Unicode, but NFKC makes them the
 #: combining marks U+3099 and U+309A, so they belong to the kana before them (``ﾊﾞ`` is ``バ``).
 _KANA_MARKS = "\uff9e\uff9f"
+KANA_MARKS = _KANA_MARKS
 #: The invisible characters that may sit inside a word without ending it: soft hyphen (German
 #: sites put them in long words), zero-width space, zero-width non-joiner and joiner, word joiner,
 #: byte order mark. Inside a word they are part of its token and `fold` drops them; elsewhere
 #: they are ignored, like spaces.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = _INVISIBLE
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
 #: The combining marks (Unicode categories Mn, Mc, Me): an accent written apart (``e`` + U+0301,

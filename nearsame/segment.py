@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from nearsame.normalize import CJK, MARK, bmp_marks, composed, is_mark
+from nearsame.normalize import CJK, INVISIBLE, KANA_MARKS, MARK, bmp_marks, composed, is_mark
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
 
@@ -442,13 +442,23 @@ def _ideographic() -> npt.NDArray[np.bool_]:
     return table & _alphanumeric()
 
 
+@lru_cache(maxsize=1)
+def _joining() -> npt.NDArray[np.bool_]:
+    """What belongs to the word it follows, by code point of the Basic Multilingual Plane: the
+    combining marks, the halfwidth voiced sound marks (``ﾊﾞ`` is one kana) and the invisible
+    characters (a soft hyphen) that `tokenize` keeps inside a word."""
+    table = bmp_marks().copy()
+    table[[ord(char) for char in INVISIBLE + KANA_MARKS]] = True
+    return table
+
+
 def _word_starts(text: str) -> list[int]:
     """Where each word (a run of letters and digits, ``[^\\W_]+``, with the combining marks among
     and after them: `nearsame.normalize.MARK`; or one kana or CJK ideograph, as `tokenize` counts
     it) of ``text`` begins, found at once with numpy: what `_count_words` counts."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     alphanumeric = _alphanumeric().take(codes, mode="clip")  # past the BMP: below
-    marks = bmp_marks().take(codes, mode="clip")
+    marks = _joining().take(codes, mode="clip")
     for index in np.flatnonzero(codes > 0xFFFF).tolist():
         alphanumeric[index] = text[index].isalnum()
         marks[index] = is_mark(text[index])
@@ -459,7 +469,10 @@ def _word_starts(text: str) -> list[int]:
     firsts = alphanumeric.copy()
     firsts[1:] &= ~alphanumeric[:-1]
     if codes.size and codes.max() >= 0x3040:  # the first kana
-        firsts |= _ideographic().take(codes, mode="clip")
+        ideographic = _ideographic().take(codes, mode="clip")
+        firsts |= ideographic & ~marks
+        # after one, a letter or digit starts a word of its own (共1500人: 共, 1500, 人)
+        firsts[1:] |= alphanumeric[1:] & ideographic[:-1] & ~marks[1:]
     return np.flatnonzero(firsts).tolist()
 
 

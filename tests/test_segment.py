@@ -322,3 +322,19 @@ def test_a_quote_glued_to_a_stop_closes_or_opens_as_the_paragraph_quotes(
     text: str, expected: list[str]
 ) -> None:
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Stark\u00adregen traf Bayern am Dienstag",  # a soft hyphen, as German sites put them
+        "zero\u200bwidth and word\u2060joiner and non\u200cjoiner",
+        "e\u0301te\u0301 en NFD, puis \u00ad seul entre deux mots",
+        "ﾆｭｰｽ ニュース 共1500人 ﾊﾞｽ",
+    ],
+)
+def test_sentences_count_words_as_tokenize_does(text: str) -> None:
+    from nearsame.segment import _word_starts
+
+    # the minimum length of a sentence is in words: the same words the rest of nearsame sees
+    assert len(_word_starts(text)) == len(tokenize(text))
