@@ -62,20 +62,17 @@ __all__ = [
     "unmarked",
 ]
 
-#: Kana, CJK ideographs and halfwidth katakana (``ﾆｭｰｽ``, one token a character like ``ニュース``).
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-#: The characters (a ``re`` class's ranges) that are a word each (`nearsame.segment` counts them so).
-CJK = _CJK
+#: Kana, CJK ideographs and halfwidth katakana (``ﾆｭｰｽ``, one token a character like ``ニュース``):
+#: a ``re`` class's ranges of the characters that are a word each (`nearsame.segment` counts so).
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 #: The halfwidth voiced sound marks (``ﾞ``, ``ﾟ``): letters to Unicode, but NFKC makes them the
 #: combining marks U+3099 and U+309A, so they belong to the kana before them (``ﾊﾞ`` is ``バ``).
-_KANA_MARKS = "\uff9e\uff9f"
-KANA_MARKS = _KANA_MARKS
+KANA_MARKS = "\uff9e\uff9f"
 #: The invisible characters that may sit inside a word without ending it: soft hyphen (German
 #: sites put them in long words), zero-width space, zero-width non-joiner and joiner, word joiner,
 #: byte order mark. Inside a word they are part of its token and `fold` drops them; elsewhere
 #: they are ignored, like spaces.
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-INVISIBLE = _INVISIBLE
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _APOS = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
 #: The combining marks (Unicode categories Mn, Mc, Me): an accent written apart (``e`` + U+0301,
@@ -160,11 +157,11 @@ def bmp_marks() -> npt.NDArray[np.bool_]:
 #: After a run of a word's letters and digits: the combining marks among and after the rest, and
 #: the invisible characters before another of its letters or marks (possessive: nothing in a word
 #: is given back, and ``re`` is fastest so).
-_MARKED = rf"(?:(?:{MARK}++|[{_INVISIBLE}]++(?=[^\W_{_CJK}]|{MARK}))[^\W_{_CJK}]*+)*+"
+_MARKED = rf"(?:(?:{MARK}++|[{INVISIBLE}]++(?=[^\W_{CJK}]|{MARK}))[^\W_{CJK}]*+)*+"
 #: What may follow a word's first run of letters and digits and still be part of it: an
 #: apostrophe, an invisible character or a combining mark (or a character past the BMP, which
 #: `MARK` tells). One test of this class skips them all at the end of nearly every word.
-_WORD_MORE = rf"[{_APOS}{_INVISIBLE}{_MARK_GATE[1:-1]}]"
+_WORD_MORE = rf"[{_APOS}{INVISIBLE}{_MARK_GATE[1:-1]}]"
 
 #: Folded forms of the French elided words (``l'``, ``d'``, …): always stop words.
 ELISION_NORMS = frozenset(
@@ -214,7 +211,7 @@ _TRANSLITERATED = (
 #: the alef with hamza or madda is plain alef (``أعلن`` and ``اعلن``, as Arabic search engines
 #: fold it), Persian yeh and keheh are Arabic yeh and kaf (the same letters, as keyboards type them).
 _FOLDED_AS: dict[int, str] = {
-    **dict.fromkeys(map(ord, _INVISIBLE + "\u0640"), ""),
+    **dict.fromkeys(map(ord, INVISIBLE + "\u0640"), ""),
     **{
         code: ""
         for code in chain(range(0x0591, 0x05C8), range(0x0610, 0x06EE))
@@ -329,17 +326,17 @@ def _fold_number(text: str, decimal: bool) -> str:
 _TOKEN_RE = re.compile(
     rf"([\w{CJK}]"
     r"(?:"
-    rf"(?<=\d)(?<![.,]\d)(?<![^\W{_CJK}]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![^\W{_CJK}]|[.,]\d)"
-    rf"|(?<=\d)(\d*[.,]\d+)(?![^\W{_CJK}])"
-    rf"|(?<=[{_CJK}])(?:(?![{_MARK_GATE[1:-1]}{_KANA_MARKS}])|(?:{MARK}|[{_KANA_MARKS}])*+)"
-    rf"|(?<=[^\W_{_CJK}])[^\W_{_CJK}]*+"
-    rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{_CJK}]++{_MARKED})*))?"
+    rf"(?<=\d)(?<![.,]\d)(?<![^\W{CJK}]\d)(\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{0,2}}(?:,\d{{3}})+|\d{{0,2}}(?:\.\d{{3}})+)(?![^\W{CJK}]|[.,]\d)"
+    rf"|(?<=\d)(\d*[.,]\d+)(?![^\W{CJK}])"
+    rf"|(?<=[{CJK}])(?:(?![{_MARK_GATE[1:-1]}{KANA_MARKS}])|(?:{MARK}|[{KANA_MARKS}])*+)"
+    rf"|(?<=[^\W_{CJK}])[^\W_{CJK}]*+"
+    rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{CJK}]++{_MARKED})*))?"
     r"))"
 )
 _ELISION_RE = re.compile(
     rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
 )
-_AFTER_WORD_RE = re.compile(rf"[^\W{_CJK}]|[.,]")
+_AFTER_WORD_RE = re.compile(rf"[^\W{CJK}]|[.,]")
 #: ``sys.intern(fold(word))`` of each word: the folded forms are one string object per distinct
 #: word.
 _FOLDS: Memo[str, str] = Memo(lambda word: sys.intern(fold(word)), 262_144)
@@ -412,7 +409,7 @@ def _latin_table() -> dict[int, str]:
     Latin Extended-A and -B), combining accents dropped, as a ``str.translate`` table: whole texts
     fold at C speed."""
     table: dict[int, str] = dict.fromkeys(range(0x300, 0x370), "")  # é written e + ´
-    table.update(dict.fromkeys(map(ord, _INVISIBLE), ""))  # a soft hyphen inside a word
+    table.update(dict.fromkeys(map(ord, INVISIBLE), ""))  # a soft hyphen inside a word
     for code in range(0x80, 0x250):
         char = chr(code)
         if char.isalpha():
@@ -493,7 +490,7 @@ def _utf8_folds() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDA
     )
     spaces[:0x800] = False
     spaces &= ~marks
-    spaces[[ord(char) for char in _INVISIBLE if ord(char) >= 0x800]] = False  # dropped in words
+    spaces[[ord(char) for char in INVISIBLE if ord(char) >= 0x800]] = False  # dropped in words
     return actions, letters, spaces
 
 

@@ -147,9 +147,9 @@ def _whole_text_words(text: str) -> list[str]:
     """The obviously-right reference: translate the whole casefolded text, then find the words."""
     import re
 
-    from nearsame.normalize import _INVISIBLE, MARK, _fold_non_ascii, _latin_table
+    from nearsame.normalize import INVISIBLE, MARK, _fold_non_ascii, _latin_table
 
-    visible = text.translate(dict.fromkeys(map(ord, _INVISIBLE)))  # they join what they split
+    visible = text.translate(dict.fromkeys(map(ord, INVISIBLE)))  # they join what they split
     folded = visible.casefold().translate(_latin_table())
     words = re.findall(rf"[^\W_](?:[^\W_]|{MARK})*", folded)
     return [w if w.isascii() else _fold_non_ascii(w) for w in words]
@@ -182,16 +182,16 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _CJK, _GROUP_SEP, _INVISIBLE, _KANA_MARKS, MARK
+    from nearsame.normalize import _APOS, _GROUP_SEP, CJK, INVISIBLE, KANA_MARKS, MARK
 
-    letter = rf"[^\W_{_CJK}]"
+    letter = rf"[^\W_{CJK}]"
     # combining marks belong to the word, and invisible characters before its letters or marks
-    letters = rf"{letter}(?:{letter}|{MARK}|[{_INVISIBLE}]+(?={letter}|{MARK}))*"
-    not_cjk_word = rf"[^\W{_CJK}]"  # what may not touch a number: CJK characters may
+    letters = rf"{letter}(?:{letter}|{MARK}|[{INVISIBLE}]+(?={letter}|{MARK}))*"
+    not_cjk_word = rf"[^\W{CJK}]"  # what may not touch a number: CJK characters may
     token_re = re.compile(
         rf"(?<![.,])(?<!{not_cjk_word})(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?!{not_cjk_word}|[.,]\d)"
         rf"|(\d+[.,]\d+)(?!{not_cjk_word})"
-        rf"|([{_CJK}](?:{MARK}|[{_KANA_MARKS}])*)"
+        rf"|([{CJK}](?:{MARK}|[{KANA_MARKS}])*)"
         rf"|({letters}(?:[{_APOS}]{letters})*)"
     )
     elision_re = re.compile(
