@@ -181,7 +181,6 @@ class RedisStore(Store):
     def __init__(self, uri: str) -> None:
         url, self.prefix, self._lease = _parse(uri)
         self.location = uri
-        self._lock: Lock | None = None
         self._renewal = _Renewal(self._lease / 3, _IDLE_LEASES * self._lease)
         self._closed = False
         self._smismember = True  # SMISMEMBER came with Redis 6.2; older servers get SISMEMBERs
@@ -198,6 +197,11 @@ class RedisStore(Store):
         except (redis.RedisError, ValueError) as error:
             self.close()
             _fail(uri, error)
+
+    @property
+    def _lock(self) -> Lock | None:
+        """The index lock this store holds (inside `exclusive`), whose lease its thread renews."""
+        return self._renewal.held
 
     def _key(self, *parts: object) -> str:
         return ":".join([self.prefix, *(str(p) for p in parts)])
@@ -233,12 +237,11 @@ class RedisStore(Store):
                 raise IndexStoreError(
                     f"{self.location}: another writer has held the index lock for {_WAIT:.0f} s"
                 )
-        self._lock = lock
         self._renewal.hold(lock)
         try:
             yield
         finally:
-            self._lock = self._renewal.held = None
+            self._renewal.held = None
             with self._errors():
                 if lock.owned():
                     lock.release()
