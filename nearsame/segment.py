@@ -281,6 +281,7 @@ class _Quotes:
     is asked at every stop (a search from the paragraph's start each time was quadratic)."""
 
     def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
         self._first = {quote: text.find(quote, start, end) for quote in "„“‚‘«‹"}
         for quote, opener in _GERMAN_OPENER_RES.items():
             found = opener.search(text, start, end)
@@ -295,12 +296,12 @@ class _Quotes:
         closing_at = self._first[closing]
         return closing_at < 0 or closing_at > found
 
-    def spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    def spans(self) -> list[tuple[int, int]]:
         """The short quotations of the paragraph, in its typography."""
-        german = self.opens_first("»", "«", end), self.opens_first("„", "“", end)
+        german = self.opens_first("»", "«", self._end), self.opens_first("„", "“", self._end)
         return [
             m.span()
-            for m in _QUOTE_RES[german].finditer(text, start, end)
+            for m in _QUOTE_RES[german].finditer(self._text, self._start, self._end)
             if m.end() - m.start() < _QUOTE_MAX
         ]
 
@@ -402,7 +403,7 @@ def _other_stop_ends(text: str, match: re.Match[str], cut: int, opener: str) -> 
 def _cuts(text: str, start: int, end: int) -> list[int]:
     """Candidate sentence ends inside one paragraph, as offsets."""
     typography = _Quotes(text, start, end)
-    quotes = typography.spans(text, start, end)
+    quotes = typography.spans()
     # the quotes are in order and do not overlap: only the last one opened before may hold it
     q_starts = [q_start for q_start, _ in quotes]
     q_ends = [q_end for _, q_end in quotes]
