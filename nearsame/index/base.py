@@ -38,6 +38,7 @@ __all__ = [
     "Store",
     "StoredDocument",
     "check_params",
+    "ranges",
     "stored_json",
 ]
 
@@ -45,6 +46,13 @@ CHECK_SCHEMA = "nearsame.check/1"
 Status = Literal["unique", "duplicate", "overlap"]
 MatchKind = Literal["duplicate", "exact", "near", "paraphrase"]
 Keys = npt.NDArray[np.int64]
+
+
+def ranges(starts: Keys, counts: Keys) -> Keys:
+    """``starts[k], starts[k] + 1, ..., starts[k] + counts[k] - 1`` for every ``k``, in turn: the
+    rows of runs laid end to end (entries under keys, units of documents), with no step per run."""
+    before = np.cumsum(counts) - counts
+    return np.repeat(starts - before, counts) + np.arange(int(counts.sum()))
 
 
 class IdConflictError(IndexStoreError):

@@ -35,7 +35,7 @@ from nearsame.candidates import (
     use_banding,
 )
 from nearsame.document import Document
-from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument
+from nearsame.index.base import MatchedDocument, SharedPassage, StoredDocument, ranges
 from nearsame.index.units import (
     CheckedUnits,
     HashedUnits,
@@ -298,12 +298,6 @@ def _rows(units: Ints, wanted: Ints) -> tuple[Ints, npt.NDArray[np.bool_]]:
     return np.where(found, rows, 0), found
 
 
-def _ranges(starts: Ints, counts: Ints) -> Ints:
-    """``starts[k], starts[k] + 1, ..., starts[k] + counts[k] - 1`` for every ``k``, in turn."""
-    before = np.cumsum(counts) - counts
-    return np.repeat(starts - before, counts) + np.arange(int(counts.sum()))
-
-
 @dataclass(frozen=True, slots=True)
 class _Stacked:
     """One unit channel of several documents' signatures (`pack_signatures`) read at once:
@@ -358,8 +352,8 @@ def _stack(blobs: Sequence[bytes], params: Params) -> tuple[Signatures, _Stacked
     v_signatures = firsts + 3 + n_v + n_c
     channels = [
         _Stacked(
-            keys=np.repeat(owners, counts) + values[_ranges(units, counts)].astype(np.int64),
-            starts=np.repeat(signatures, counts) + _ranges(np.zeros_like(counts), counts) * width,
+            keys=np.repeat(owners, counts) + values[ranges(units, counts)].astype(np.int64),
+            starts=np.repeat(signatures, counts) + ranges(np.zeros_like(counts), counts) * width,
             width=width,
         )
         for counts, units, signatures, width in (
@@ -492,8 +486,7 @@ def find_candidates(
     right = np.searchsorted(my_keys, keys, "right")
     counts = np.where(nums != exclude, right - left, 0)
     rows = np.repeat(np.arange(len(keys)), counts)
-    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-    mine = order[left[rows] + offsets]
+    mine = order[ranges(left, counts)]
     their_nums, their_units = nums[rows], units[rows]
     my_units, my_channels = prepared.units[mine], prepared.channels[mine]
     whole_rows = my_channels == DOCUMENT

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from nearsame.index.base import ENTRY
+from nearsame.index.base import ENTRY, ranges
 
 __all__ = ["Frozen", "FrozenError", "write_frozen"]
 
@@ -174,10 +174,11 @@ class Frozen:
         low, high = self._directory[slots], self._directory[slots + 1]
         sizes = high - low
         asked = np.repeat(np.arange(len(wanted)), sizes)
-        rows = np.repeat(low - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        rows = ranges(low, sizes)
         hit = np.asarray(self._keys[rows]) == wanted[asked]
         rows, keys = rows[hit], wanted[asked[hit]]
         starts, stops = self._offsets[rows], self._offsets[rows + 1]
         counts = stops - starts
-        at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-        return Found(np.repeat(keys, counts), np.asarray(self._entries[at]), crowded)
+        return Found(
+            np.repeat(keys, counts), np.asarray(self._entries[ranges(starts, counts)]), crowded
+        )
