@@ -22,7 +22,7 @@ from nearsame.analyze import analyze
 from nearsame.document import Document
 from nearsame.engine import Params, build_report, order_documents
 from nearsame.engine import compare as engine_compare
-from nearsame.errors import NearsameError
+from nearsame.errors import IndexStoreError, NearsameError
 from nearsame.index import Decision, IdConflictError, Index, open_index
 from nearsame.index.core import ADD_BATCH
 from nearsame.language import LANGUAGES, language_code
@@ -451,6 +451,7 @@ def index_add(
         jobs = _cores()
     show = sys.stderr.isatty() if progress is None else progress
     read = 0
+    failed: IndexStoreError | None = None
     with open_index(index_uri, params=params) as store:
         with StreamCounter("indexing", "added", show) as counter:
             warn = _warner(counter)
@@ -473,17 +474,24 @@ def index_add(
                         yield item
 
             failures: set[str] = set()
-            for batch in store.add_stream(documents(), batch=batch_size, workers=jobs - 1):
-                added += len(batch.ids)
-                if batch.worker_failure is not None and batch.worker_failure not in failures:
-                    failures.add(batch.worker_failure)  # said once: every later batch repeats it
-                    warn(
-                        f"{batch.worker_failure}; its batches are analysed in this process instead"
-                    )
-                for document in batch.conflicts:
-                    warn(f"skipped {document.path or document.id}: {IdConflictError(document.id)}")
-                    problems += 1
-                counter.update(read, added)
+            try:
+                for batch in store.add_stream(documents(), batch=batch_size, workers=jobs - 1):
+                    added += len(batch.ids)
+                    if batch.worker_failure is not None and batch.worker_failure not in failures:
+                        failures.add(batch.worker_failure)  # said once: later batches repeat it
+                        warn(f"{batch.worker_failure}; its batches are analysed here instead")
+                    for document in batch.conflicts:
+                        warn(f"skipped {document.path or document.id}: "
+                             f"{IdConflictError(document.id)}")  # fmt: skip
+                        problems += 1
+                    counter.update(read, added)
+            except IndexStoreError as error:
+                failed = error
+        if failed is not None:  # what was added stays; adding the same input again completes it
+            _warn(f"the index failed: {failed}")
+            _warn(f"added {added} document(s) to {index_uri} before it failed, {problems} "
+                  f"problem(s); the same command again adds the rest")  # fmt: skip
+            return EXIT_ERROR
         total = len(store)
         _warn(f"added {added} document(s) to {index_uri} ({total} in all), {problems} problem(s)")
         if added and _optimize_due(store):
@@ -589,6 +597,7 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
     # the decisions themselves show progress on a terminal
     show = sys.stderr.isatty() and not sys.stdout.isatty() if progress is None else progress
     read = 0
+    failed: str | None = None  # where the index failed, if it did
     with (
         open_index(index_uri, create=add) as store,
         StreamCounter("checking", "decided", show) as counter,
@@ -604,7 +613,17 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
                 warn(f"not added {item.path or item.id}: {_NO_ID}; checked all the same")
                 counts["no id"] += 1
                 anonymous = True
-            decision = _check_one(store, item, add and not anonymous, thresholds, threshold, warn)
+            try:
+                decision = _check_one(
+                    store, item, add and not anonymous, thresholds, threshold, warn
+                )
+            except IndexStoreError as error:  # the index failed: this document is not answered
+                where = item.location if isinstance(item, LoadProblem) else item.path or item.id
+                _out(_error_record(item.id, where, str(error)))
+                _warn(f"the index failed at {where}: {error}")
+                counts["error"] += 1
+                failed = where
+                break
             counter.update(read, read)
             if decision is None:
                 counts["error"] += 1
@@ -613,11 +632,12 @@ def check(paths: tuple[str, ...], index_uri: str, add: bool, threshold: float,
             counts[decision.status] += 1
             counts["added"] += decision.added
     unadded = f", {counts['no id']} not added (no id)" if counts["no id"] else ""
+    stopped = f"; stopped at {failed}: the rest of the input was not checked" if failed else ""
     _warn(
         f"checked {sum(counts[s] for s in ('unique', 'duplicate', 'overlap', 'error'))} "
         f"document(s): {counts['unique']} unique, {counts['duplicate']} duplicate, "
         f"{counts['overlap']} overlap, {counts['error']} error(s); {counts['added']} added"
-        f"{unadded}"
+        f"{unadded}{stopped}"
     )
     if counts["error"] or counts["no id"]:
         return EXIT_ERROR
@@ -641,10 +661,15 @@ def _check_one(
         except IdConflictError as error:
             location, message, doc_id = item.path or item.id, str(error), item.id
     warn(f"skipped {location}: {message}")
+    _out(_error_record(doc_id, location, message))
+    return None
+
+
+def _error_record(doc_id: str | None, location: str, message: str) -> str:
+    """The line `check` writes for a document it could not answer."""
     record = {"schema": "nearsame.check/1", "id": doc_id, "status": "error",
               "location": location, "error": message}  # fmt: skip
-    _out(json.dumps(record, ensure_ascii=False))
-    return None
+    return json.dumps(record, ensure_ascii=False)
 
 
 _NO_ID = (

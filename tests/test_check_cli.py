@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
+import redis
+from conftest import RedisServer
 from index_docs import article, edited
 from terminal import needs_tmux, run_in, screen, screen_has, wait_for
 
@@ -380,3 +382,53 @@ def test_a_long_stream_shows_a_count_on_a_terminal_with_its_warnings_above(
     shown = [line.rstrip() for line in screen(name).splitlines() if line.strip()]
     assert shown == [warning, summary]  # the count is gone, the warning whole
     assert status.read_text().strip() == "2"
+
+
+def _popen(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", ENTRY, *args],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+
+
+def test_check_answers_the_document_the_index_failed_on_and_sums_up(
+    redis_server: RedisServer,
+) -> None:
+    process = _popen("check", "-", "--index", redis_server.uri("gone"), "--add")
+    assert process.stdin and process.stdout
+    for n in range(2):
+        process.stdin.write(jsonl({"id": f"d{n}", "text": article(n)}))
+        process.stdin.flush()
+        assert json.loads(process.stdout.readline())["status"] == "unique"
+    redis_server.stop()
+    more = jsonl(*({"id": f"d{n}", "text": article(n)} for n in (2, 3)))
+    out, err = process.communicate(more, timeout=60)
+    assert process.returncode == 2
+    [record] = decisions(out.decode())  # d2 is answered, d3 is not read
+    assert record["id"] == "d2" and record["status"] == "error"
+    assert record["location"] == "<stdin>:3" and "the Redis server failed" in record["error"]
+    said = err.decode()
+    assert "the index failed at <stdin>:3: redis://" in said
+    assert "checked 3 document(s): 2 unique, 0 duplicate, 0 overlap, 1 error(s); 2 added" in said
+    assert "stopped at <stdin>:3: the rest of the input was not checked" in said
+    assert "Traceback" not in said
+
+
+def test_index_add_says_what_it_added_before_the_index_failed(redis_server: RedisServer) -> None:
+    uri = redis_server.uri("gone")
+    process = _popen("index", "add", "-", "--index", uri, "--batch", "1", "--jobs", "1")
+    assert process.stdin
+    process.stdin.write(jsonl(*({"id": f"d{n}", "text": article(n)} for n in range(2))))
+    process.stdin.flush()
+    with redis.Redis(port=redis_server.port) as client:
+        deadline = time.monotonic() + 60
+        while client.hlen("gone:ids") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    redis_server.stop()
+    _, err = process.communicate(jsonl({"id": "d2", "text": article(2)}), timeout=60)
+    said = err.decode()
+    assert process.returncode == 2
+    assert "the index failed: redis://" in said and "the Redis server failed" in said
+    assert "added 2 document(s) to redis://" in said
+    assert "before it failed, 0 problem(s); the same command again adds the rest" in said
+    assert "Traceback" not in said
