@@ -6,7 +6,8 @@ folded (NFKC, ``unidecode`` of Latin, Greek and Cyrillic, casefold), so that ``C
 
 Handled on purpose:
 
-* French elision: ``l'usine`` and ``d’artillerie`` give two tokens, ``l'`` + ``usine``;
+* elision: ``l'usine`` and ``d’artillerie`` give two tokens, ``l'`` + ``usine``, and so do
+  Italian ``dell'esercito`` and ``un'ora`` (`ELIDED`);
 * hyphenated words: ``nord-coréen`` gives ``nord`` + ``coreen`` (so ``Jong-un`` meets ``Jong Un``);
 * digit groups: ``15 000`` (plain, non-breaking or thin space), ``15,000`` and ``15.000`` are one
   token ``15000``; decimals ``8,5`` and ``8.5`` are one token ``8.5``;
@@ -41,6 +42,7 @@ from nearsame.memo import Memo
 
 __all__ = [
     "CJK",
+    "ELIDED",
     "ELISION_NORMS",
     "INVISIBLE",
     "KANA_MARKS",
@@ -163,25 +165,18 @@ _MARKED = rf"(?:(?:{MARK}++|[{INVISIBLE}]++(?=[^\W_{CJK}]|{MARK}))[^\W_{CJK}]*+)
 #: `MARK` tells). One test of this class skips them all at the end of nearly every word.
 _WORD_MORE = rf"[{_APOS}{INVISIBLE}{_MARK_GATE[1:-1]}]"
 
-#: Folded forms of the French elided words (``l'``, ``d'``, …): always stop words.
-ELISION_NORMS = frozenset(
-    [
-        "l'",
-        "d'",
-        "j'",
-        "m'",
-        "n'",
-        "s'",
-        "t'",
-        "c'",
-        "qu'",
-        "jusqu'",
-        "lorsqu'",
-        "puisqu'",
-        "quoiqu'",
-        "presqu'",
-    ]
-)
+#: The elided words split from the word they lean on (``l'usine``, ``dell'esercito``), without
+#: their apostrophe: French, and Italian's articulated prepositions and other function words
+#: (Catalan's are among the French). Never a word of its own in English (``don't``, ``O'Brien``).
+ELIDED = (
+    # French
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
+    # Italian
+    "dell", "dall", "nell", "sull", "all", "coll", "pell", "un", "quest", "quell", "anch", "dov",
+    "com",
+)  # fmt: skip
+#: Folded forms of the elided words (``l'``, ``dell'``, …): always stop words.
+ELISION_NORMS = frozenset(f"{word}'" for word in ELIDED)
 
 
 #: The code points ``unidecode`` transliterates, besides every character that is neither a letter
@@ -333,9 +328,7 @@ _TOKEN_RE = re.compile(
     rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{CJK}]++{_MARKED})*))?"
     r"))"
 )
-_ELISION_RE = re.compile(
-    rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
-)
+_ELISION_RE = re.compile(rf"(?i)(?:{'|'.join(ELIDED)})[{_APOS}](?=\w)")
 _AFTER_WORD_RE = re.compile(rf"[^\W{CJK}]|[.,]")
 #: ``sys.intern(fold(word))`` of each word: the folded forms are one string object per distinct
 #: word.

@@ -22,12 +22,16 @@ def norms(text: str) -> list[str]:
         ("d’artillerie", ["d'", "artillerie"]),
         ("qu’il", ["qu'", "il"]),
         ("jusqu'à", ["jusqu'", "a"]),
+        ("dell'esercito", ["dell'", "esercito"]),
+        ("All’inizio", ["all'", "inizio"]),
+        ("un'ora", ["un'", "ora"]),
+        ("quest'anno", ["quest'", "anno"]),
         ("aujourd'hui", ["aujourd'hui"]),
         ("don't", ["don't"]),
         ("O’Brien", ["o'brien"]),
     ],
 )
-def test_french_elision_splits_the_article_and_keeps_other_apostrophes(
+def test_french_and_italian_elision_split_the_article_and_keep_other_apostrophes(
     text: str, expected: list[str]
 ) -> None:
     assert norms(text) == expected
@@ -182,7 +186,7 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _GROUP_SEP, CJK, INVISIBLE, KANA_MARKS, MARK
+    from nearsame.normalize import _APOS, _GROUP_SEP, CJK, ELIDED, INVISIBLE, KANA_MARKS, MARK
 
     letter = rf"[^\W_{CJK}]"
     # combining marks belong to the word, and invisible characters before its letters or marks
@@ -194,9 +198,7 @@ def _reference_tokens(
         rf"|([{CJK}](?:{MARK}|[{KANA_MARKS}])*)"
         rf"|({letters}(?:[{_APOS}]{letters})*)"
     )
-    elision_re = re.compile(
-        rf"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)[{_APOS}](?=\w)"
-    )
+    elision_re = re.compile(rf"(?i)(?:{'|'.join(ELIDED)})[{_APOS}](?=\w)")
     found = []
     for match in token_re.finditer(text, start, len(text) if end is None else end):
         word, s = match.group(), match.start()
@@ -213,7 +215,7 @@ def _reference_tokens(
 
 
 _TOKEN_PIECES = (
-    "l'", "L’", "qu’", "jusqu'", "presqu", "quoiqu", "ʼ", "'", "’", "usine", "Corée", "ſ", "\u212a",
+    "l'", "L’", "qu’", "jusqu'", "presqu", "quoiqu", "dell'", "Un’", "ʼ", "'", "’", "usine", "Corée", "ſ", "\u212a",
     "İ", "ß", "ﬁ", "北京", "・", "゠", "_", "-", ".", ",", " ", "\u00a0", "\u202f", "\u2009", "\n",
     "15 000", "1,234", "1.234", "8,5", "2023", "0", "²", "①", "٣", "\ud800", "«", "»",
     "e\u0301", "\u0301", "\u0300\u0323", "\u093e", "\u0939\u093f", "\u064e", "\u3099", "\U00011000",

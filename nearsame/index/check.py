@@ -74,8 +74,9 @@ __all__ = [
 # 2: SQLite band table packed one row per key; 3: sentences with the hashes, no analysis;
 # 4: content keys name the terms a band draws (`term_set_keys`), crowded past 128 units;
 # 5: words folded and sentences cut anew for other scripts and typography (CJK, Arabic and
-# Hebrew as themselves, invisible characters inside words, CRLF, quotes): keys and hashes differ
-FORMAT = 5
+# Hebrew as themselves, invisible characters inside words, CRLF, quotes): keys and hashes differ;
+# 6: Italian elisions split (``dell'esercito`` is ``dell'`` + ``esercito``, as French ``l'usine``)
+FORMAT = 6
 CONTENT_BUCKET = 128
 VERBATIM, CONTENT, DOCUMENT = 0, 1, 2
 _SALTS = (np.uint64(0), np.uint64(0xD1B54A32D192ED03), np.uint64(0x8CB92BA72F3D8DD7))
