@@ -174,7 +174,8 @@ def cli() -> None:
 def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
     """Show what nearsame reads in PATHS: documents, languages, paragraphs and sentences.
 
-    PATHS are files (.txt, .md, .json, .jsonl), folders (read recursively) or - for standard input.
+    PATHS are files (.txt, .md, .json, .jsonl, .html), folders (read recursively) or - for
+    standard input.
     """
     options = make_input_options(**kwargs)
     documents = read_inputs(paths, options)
@@ -194,6 +195,7 @@ def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
                 "id": document.id, "title": document.title, "date": document.date,
                 "language": analysis.language, "length": len(document.text),
                 "paragraphs": len(analysis.paragraphs), "sentences": sentences,
+                "source": document.source, "url": document.url, "text": document.text,
             }  # fmt: skip
             _out(json.dumps(record, ensure_ascii=False))
             continue
@@ -316,7 +318,8 @@ def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: b
            duplicates_only: bool, progress: bool | None, **kwargs: Any) -> int:  # fmt: skip
     """Report every passage the articles in PATHS share, who published it first, and what is new.
 
-    PATHS are files (.txt, .md, .json, .jsonl), folders (read recursively) or - for standard input.
+    PATHS are files (.txt, .md, .json, .jsonl, .html), folders (read recursively) or - for
+    standard input.
     Exits 1 when passages (or, with --duplicates-only, near-duplicates) are shared, 0 when none
     are, 2 on an error.
     """

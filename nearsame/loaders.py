@@ -1,4 +1,5 @@
-"""Read documents from text and Markdown files, JSON and JSONL records, folders and standard input.
+"""Read documents from text and Markdown files, JSON and JSONL records, HTML pages (their article,
+`nearsame.webpage`), folders and standard input.
 
 Nothing bad in one file stops the rest: every problem (undecodable or binary file, empty document,
 malformed JSONL line, duplicate id, document over the size limit) becomes a located `LoadProblem`
@@ -20,6 +21,7 @@ from typing import IO, Any
 
 from nearsame.dates import DateError, parse_date
 from nearsame.document import Document
+from nearsame.webpage import HTML_SUFFIXES, PageError, looks_like_html, read_page
 
 __all__ = [
     "FieldNames",
@@ -33,7 +35,10 @@ __all__ = [
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-_NAMED = TEXT_SUFFIXES | JSON_SUFFIXES  # files whose documents may be named after them
+_NAMED = (
+    TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
+)  # files whose documents may be named after them
+_READ = _NAMED | JSONL_SUFFIXES
 DEFAULT_MAX_CHARS = 10_000_000
 STDIN = "-"
 STDIN_NAME = "<stdin>"  # where a document read from standard input was read, and its id if none
@@ -184,7 +189,9 @@ def _plan(sources: Iterable[str | Path]) -> Iterator[_Entry | LoadProblem]:
                 key=lambda p: p.relative_to(path).as_posix(),
             )
             if not files:
-                yield LoadProblem(str(path), "no .txt, .md, .json or .jsonl file in this folder")
+                yield LoadProblem(
+                    str(path), "no .txt, .md, .json, .jsonl or .html file in this folder"
+                )
             for file in files:
                 json_file = file.suffix.lower() in JSON_SUFFIXES  # named as before: by its name
                 yield _Entry(file, file.name if json_file else file.relative_to(path).as_posix())
@@ -232,7 +239,7 @@ def _distinct(plan: list[_Entry | LoadProblem]) -> list[_Entry | LoadProblem]:
 def _wanted(relative: Path) -> bool:
     if any(part.startswith(".") for part in relative.parts):
         return False
-    return relative.suffix.lower() in TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+    return relative.suffix.lower() in _READ
 
 
 def _read_file(
@@ -256,6 +263,9 @@ def _read_file(
     except OSError as error:
         yield LoadProblem(where, f"cannot read: {error.strerror or error}")
         return
+    if suffix in HTML_SUFFIXES:
+        yield _read_page(data, where, doc_id, where, max_chars)
+        return
     text = _decode(data, where)
     if isinstance(text, LoadProblem):
         yield text
@@ -275,6 +285,9 @@ def _read_stream(
     data = stream.read()
     if not data.strip():  # nothing came (a feed with no new articles): no document, no error
         return
+    if looks_like_html(data):
+        yield _read_page(data, where, where, None, max_chars)
+        return
     text = _decode(data, where)
     if isinstance(text, LoadProblem):
         yield text
@@ -283,6 +296,19 @@ def _read_stream(
         yield from _read_jsonl(iter(lines), where, names, max_chars)
     else:
         yield _checked(parse_text(text, doc_id=where, path=None), where, max_chars)
+
+
+def _read_page(
+    data: bytes, where: str, doc_id: str, path: str | None, max_chars: int
+) -> Document | LoadProblem:
+    """The article of an HTML page (`nearsame.webpage`)."""
+    try:
+        page = read_page(data)
+    except PageError as error:
+        return LoadProblem(where, str(error))
+    document = Document(id=doc_id, text=page.text, title=page.title, date=page.date,
+                        source=page.source, url=page.url, path=path)  # fmt: skip
+    return _checked(document, where, max_chars)
 
 
 def _too_big(size: int, limit: int, unit: str) -> str:
