@@ -482,7 +482,8 @@ def index_add(
                     added += len(batch.ids)
                     if batch.worker_failure is not None and batch.worker_failure not in failures:
                         failures.add(batch.worker_failure)  # said once: later batches repeat it
-                        warn(f"{batch.worker_failure}; its batches are analysed here instead")
+                        warn(f"{batch.worker_failure}; its batches are analysed in this "
+                             "process instead")  # fmt: skip
                     for document in batch.conflicts:
                         warn(f"skipped {document.path or document.id}: "
                              f"{IdConflictError(document.id)}")  # fmt: skip
