@@ -35,9 +35,8 @@ __all__ = [
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-_NAMED = (
-    TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
-)  # files whose documents may be named after them
+#: files whose documents may be named after them
+_NAMED = TEXT_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 _READ = _NAMED | JSONL_SUFFIXES
 DEFAULT_MAX_CHARS = 10_000_000
 STDIN = "-"
@@ -301,9 +300,16 @@ def _read_stream(
 def _read_page(
     data: bytes, where: str, doc_id: str, path: str | None, max_chars: int
 ) -> Document | LoadProblem:
-    """The article of an HTML page (`nearsame.webpage`)."""
+    """The article of an HTML page (`nearsame.webpage`). The page's charset decides how its bytes
+    are read, but a byte-order mark of UTF-16 or UTF-32 comes first, and NUL bytes make it binary."""
+    page_data: bytes | str = data
+    if _wide(data) is not None or b"\x00" in data[:8192]:
+        decoded = _decode(data, where)
+        if isinstance(decoded, LoadProblem):
+            return decoded
+        page_data = decoded
     try:
-        page = read_page(data)
+        page = read_page(page_data)
     except PageError as error:
         return LoadProblem(where, str(error))
     document = Document(id=doc_id, text=page.text, title=page.title, date=page.date,

@@ -25,7 +25,9 @@ _OPENING_RE = re.compile(
 )
 #: htmldate's answer for a page that gives a day and no time: midnight, with no time zone
 _NO_TIME = "T00:00:00"
-_DATES = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+#: the date the page's markup gives (meta tags, structured data, ``<time>``), never one guessed from
+#: any date-like text in the page, which htmldate's "extensive search" does
+_DATES = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 
 
 class PageError(Exception):
@@ -48,9 +50,9 @@ def looks_like_html(data: bytes) -> bool:
     return _OPENING_RE.match(data, 0, 4096) is not None
 
 
-def read_page(data: bytes) -> Page:
-    """The article of the HTML page ``data`` (its bytes: the page's own charset decides how they
-    are read). Raises `PageError` when trafilatura is not installed or finds no article text."""
+def read_page(data: bytes | str) -> Page:
+    """The article of the HTML page ``data`` (as bytes, the page's own charset decides how they are
+    read). Raises `PageError` when trafilatura is not installed or finds no article text."""
     try:
         import trafilatura  # an optional dependency, and 0.9 s to import: only for pages
     except ImportError:

@@ -105,3 +105,25 @@ def test_inspect_prints_the_text_that_the_offsets_are_in_and_reads_a_page_from_s
     for sentence in record["sentences"]:
         assert record["text"][sentence["start"] : sentence["end"]] == sentence["text"]
     assert len(record["sentences"]) == 5
+
+
+def test_a_page_in_utf_16_is_read_and_a_binary_one_is_said_to_be_binary(tmp_path: Path) -> None:
+    text = (PAGES / "wire.html").read_text(encoding="utf-8")
+    (tmp_path / "wide.html").write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    (tmp_path / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    loaded = load_documents([tmp_path])
+    [page] = loaded.documents
+    assert page.id == "wide.html" and page.text == read_page(text).text
+    assert loaded.problems == (
+        LoadProblem(str(tmp_path / "image.html"), "binary file (it contains NUL bytes)"),
+    )
+
+
+def test_no_date_is_guessed_from_the_words_of_the_article() -> None:
+    body = "".join(
+        f"<p>Le 12 mars 2019, le conseil municipal a voté la délibération numéro {n} sur le budget"
+        " des écoles, après un long débat entre la majorité et l'opposition.</p>"
+        for n in range(1990, 2000)
+    )
+    page = read_page(f"<html><body><article>{body}</article></body></html>".encode())
+    assert "12 mars 2019" in page.text and page.date is None
