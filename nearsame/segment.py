@@ -55,11 +55,17 @@ _TERMINAL_RE = re.compile(
     rf"((?<=[{_CJK_STOPS}])[{re.escape(_CLOSERS)}]*"
     rf"|(?:[ \u00a0\u202f]?[{re.escape(_CLOSERS)}]|[{_GLUED_CLOSERS}])*(?:(?=\s)|(?<=»)(?=\S)))"
 )
+#: The quotes that may stand between a stop and the next word with no space (scraped text).
+_GLUED_QUOTES = '"“”«»„'
+_APOSTROPHES = "'’"
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
 #: ``E`` + U+0301); after a mark, `_letters_before` checks the letters before the stop.
+#: After the stop may come a quote that opens the next sentence, or closes this one
+#: (``l'épidémie."Ici``, ``fini."Le``), and the next word may be elided (``Girardin.L'agence``).
 _GLUED_RE = re.compile(
-    rf"[.!?](?:(?<=[^\W\d_]{{2}}[.!?])|(?<={MARK}[.!?]))(?=[^\W\d_]{MARK}*+[^\W\d_])"
+    rf"[.!?](?:(?<=[^\W\d_]{{2}}[.!?])|(?<={MARK}[.!?]))"
+    rf"([{_GLUED_QUOTES}]?)(?=[^\W\d_]{MARK}*+[{_APOSTROPHES}]?[^\W\d_])"
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MARK_RE = re.compile(MARK)
@@ -416,9 +422,16 @@ def _cuts(text: str, start: int, end: int) -> list[int]:
     for match in _GLUED_RE.finditer(text, start, end):
         if is_mark(text[match.start() - 1]) and not _letters_before(text, match.start()):
             continue
-        following = text[match.end()]
-        if following.isupper() and not inside_quote(match.end()):
+        if not text[match.end()].isupper():
+            continue
+        stop = match.start() + 1
+        if not match.group(1):
+            if not inside_quote(stop):
+                cuts.append(stop)
+        elif inside_quote(stop) and not inside_quote(match.end()):  # the quote closes
             cuts.append(match.end())
+        elif not inside_quote(stop) and inside_quote(match.end()):  # it opens the next one
+            cuts.append(stop)
     if _line_breaks_cut(text, start, end):
         position = text.find("\n", start, end)
         while position != -1:

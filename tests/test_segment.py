@@ -32,6 +32,15 @@ def sentences(text: str, min_words: int = 1) -> list[str]:
          ["He said “It is over. We leave” and left.", "Then silence."]),
         ("la violence domestique.Consternant, ce chiffre.", ["la violence domestique.", "Consternant, ce chiffre."]),
         ("a précisé M. Guyot à l'AFP.Aucune décision", ["a précisé M. Guyot à l'AFP.", "Aucune décision"]),
+        # scraped text: no space after the stop, before a quote or an elided word
+        ("face à l'épidémie.\"Ici on a besoin d'aide\", a déclaré Annick Girardin.L'agence compte 8 décès.",
+         ["face à l'épidémie.", "\"Ici on a besoin d'aide\", a déclaré Annick Girardin.",
+          "L'agence compte 8 décès."]),
+        ("Il a dit \"c'est fini.\"Le lendemain il est parti.", ["Il a dit \"c'est fini.\"", "Le lendemain il est parti."]),
+        ("Elle l'a annoncé mardi.«Nous partons», a-t-elle dit.", ["Elle l'a annoncé mardi.", "«Nous partons», a-t-elle dit."]),
+        ("He said so.“We leave,” she added.", ["He said so.", "“We leave,” she added."]),
+        ("Il a dit \"Nous partons.Demain on revient\" et il est parti.",
+         ["Il a dit \"Nous partons.Demain on revient\" et il est parti."]),
         ("Vraiment ? Oui ! Bien…", ["Vraiment ?", "Oui !", "Bien…"]),
     ],
 )  # fmt: skip

@@ -75,7 +75,8 @@ __all__ = [
 # 4: content keys name the terms a band draws (`term_set_keys`), crowded past 128 units;
 # 5: words folded and sentences cut anew for other scripts and typography (CJK, Arabic and
 # Hebrew as themselves, invisible characters inside words, CRLF, quotes): keys and hashes differ;
-# 6: Italian elisions split (``dell'esercito`` is ``dell'`` + ``esercito``, as French ``l'usine``)
+# 6: Italian elisions split (``dell'esercito`` is ``dell'`` + ``esercito``, as French ``l'usine``),
+# sentences cut at a stop glued to a quote or an elided word (``épidémie."Ici``, ``Girardin.L'agence``)
 FORMAT = 6
 CONTENT_BUCKET = 128
 VERBATIM, CONTENT, DOCUMENT = 0, 1, 2
