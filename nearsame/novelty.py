@@ -3,7 +3,10 @@ are new, down to words added inside an otherwise recycled sentence.
 
 Each token of the article is labelled: *boilerplate* (in a boilerplate unit), *shared* (kept from
 an earlier article: by an ``exact`` or ``near`` match, every kept word; by a ``paraphrase``, the
-whole rewritten sentence), or *new*. The earliest source wins. Runs of
+whole rewritten sentence), or *new*. The earliest source wins, but a verbatim one (``exact`` or
+``near``) before any paraphrase: words copied word for word were first published where they stand
+word for word, even when an earlier article said the same in other words (or only seemed to: a
+paraphrase just above its threshold may share no more than a topic). Runs of
 labels become spans; a new run made only of stop words inside a matched sentence is not news and
 counts as shared.
 """
@@ -79,7 +82,7 @@ def novelty(
             unit_of[index] = unit
             if unit in boilerplate_units:
                 labels[index] = _BOILERPLATE
-    for source in sources:
+    for source in sorted(sources, key=lambda s: s.kind == "paraphrase"):  # stable: earliest first
         for index in _shared_tokens(later, source):
             if labels[index] == _NEW:
                 labels[index] = _SHARED

@@ -427,3 +427,24 @@ def test_a_passage_found_in_many_earlier_articles_keeps_the_earliest_and_the_clo
     report = build_report([*earlier, exact, later], params=Params(max_sources=2))
     sources = {m.earlier.doc: m.kind for m in report.matches if m.later.doc == "later"}
     assert sources == {"e0": "near", "exact": "exact"}
+
+
+def test_verbatim_words_are_credited_to_a_verbatim_source_before_an_earlier_paraphrase() -> None:
+    rewritten = Document(
+        id="rewritten",
+        date="2024-03-01",
+        text="Kim Jong-un a inspecté dimanche des usines d'armement et demandé aux ouvriers de "
+        "fabriquer davantage d'obus, selon l'agence de presse officielle KCNA.",
+    )
+    sentence = (
+        "Le dirigeant nord-coréen Kim Jong-un a visité dimanche plusieurs usines de munitions, a "
+        "rapporté l'agence officielle KCNA, appelant les ouvriers à accroître la production d'obus."
+    )
+    wire = Document(id="wire", text=sentence, date="2024-03-02")
+    later = Document(id="later", text=sentence, date="2024-03-03")
+    report = build_report([rewritten, wire, later])
+    kinds = {m.earlier.doc: m.kind for m in report.matches if m.later.doc == "later"}
+    assert kinds == {"rewritten": "paraphrase", "wire": "exact"}
+    shared = report.document("later").novelty.shared_spans
+    assert {span.source.doc for span in shared} == {"wire"}
+    assert sum(span.end - span.start for span in shared) == len(sentence)
