@@ -310,7 +310,8 @@ def compare(earlier: str, later: str, fmt: str, **kwargs: Any) -> int:
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Show a progress bar on stderr (default: on a terminal).",
+    help="Show a progress bar on stderr (default: on a terminal; elsewhere, asked for, a plain "
+    "line every 10 s and at the end of each stage).",
 )
 @engine_options
 @input_options
@@ -508,7 +509,8 @@ def index_add(
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Show a progress bar on stderr (default: on a terminal).",
+    help="Show a progress bar on stderr (default: on a terminal; elsewhere, asked for, a plain "
+    "line every 10 s and at the end of each stage).",
 )
 def index_optimize(index_uri: str, progress: bool | None) -> None:
     """Make checks against an SQLite index faster: write a frozen copy of its band table beside

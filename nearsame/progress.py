@@ -25,12 +25,18 @@ __all__ = ["ProgressBar", "ShareBar", "StreamCounter"]
 
 
 class ProgressBar:
-    """A bar per stage, fed by the engine's progress callback ``(stage, done, total)``."""
+    """A bar per stage, fed by the engine's progress callback ``(stage, done, total)``.
 
-    def __init__(self, enabled: bool) -> None:
+    Asked for where standard error is not a terminal (a log file), a plain line every ``every``
+    seconds instead, and one as each stage ends.
+    """
+
+    def __init__(self, enabled: bool, every: float = 10.0) -> None:
+        console = Console(stderr=True)
+        self._plain = _Lines(every) if enabled and not console.is_terminal else None
         self._progress = Progress(
             TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True, disable=not enabled,
+            console=console, transient=True, disable=not enabled or self._plain is not None,
         )  # fmt: skip
         self._tasks: dict[str, TaskID] = {}
 
@@ -42,19 +48,27 @@ class ProgressBar:
         self._progress.stop()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._plain is not None:
+            share = f" ({done / total:.0%})" if total else ""
+            self._plain.say(f"{stage}: {done:,}/{total:,}{share}", now=done >= total)
+            return
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(stage, total=total)
         self._progress.update(self._tasks[stage], completed=done, total=total)
 
 
 class ShareBar:
-    """One bar for one piece of work that reports the share done, from 0 to 1."""
+    """One bar for one piece of work that reports the share done, from 0 to 1 (where standard
+    error is not a terminal, asked for: a plain line every ``every`` seconds and at the end)."""
 
-    def __init__(self, description: str, enabled: bool) -> None:
+    def __init__(self, description: str, enabled: bool, every: float = 10.0) -> None:
+        console = Console(stderr=True)
+        self._plain = _Lines(every) if enabled and not console.is_terminal else None
+        self._description = description
         self._progress = Progress(
             TextColumn(description), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-            TimeRemainingColumn(), console=Console(stderr=True), transient=True,
-            disable=not enabled,
+            TimeRemainingColumn(), console=console, transient=True,
+            disable=not enabled or self._plain is not None,
         )  # fmt: skip
         self._task = self._progress.add_task(description, total=1.0)
 
@@ -66,7 +80,25 @@ class ShareBar:
         self._progress.stop()
 
     def __call__(self, share: float) -> None:
+        if self._plain is not None:
+            self._plain.say(f"{self._description}: {share:.0%}", now=share >= 1.0)
+            return
         self._progress.update(self._task, completed=share)
+
+
+class _Lines:
+    """Plain progress lines on standard error, at most one every ``every`` seconds but those asked
+    for ``now`` (a stage that ends), each once."""
+
+    def __init__(self, every: float) -> None:
+        self._console = Console(stderr=True)
+        self._every, self._last, self._said = every, time.monotonic(), ""
+
+    def say(self, line: str, *, now: bool = False) -> None:
+        if line == self._said or not (now or time.monotonic() - self._last >= self._every):
+            return
+        self._last, self._said = time.monotonic(), line
+        self._console.print(f"nearsame: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 class _Rate(ProgressColumn):

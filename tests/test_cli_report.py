@@ -13,11 +13,12 @@ from nearsame.report import validate
 ROOT = Path(__file__).parent.parent
 SEED_000 = "seeds/000_ba787c83ef70fcd0.txt"
 SEED_003 = "seeds/003_792bb7683bd44ead.txt"
+ENTRY = "from nearsame.cli import entry_point; entry_point()"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from nearsame.cli import entry_point; entry_point()", *args],
+        [sys.executable, "-c", ENTRY, *args],
         capture_output=True, cwd=ROOT, timeout=120, check=False, text=True,
     )  # fmt: skip
 
@@ -221,3 +222,16 @@ def test_the_html_report_gives_article_text_its_direction_and_language(
     for data, around in article:  # the nearest element that says so, not the page's lang=en
         assert [a["dir"] for a in around if "dir" in a][-1:] == ["auto"], data
         assert [a["lang"] for a in around if "lang" in a][-1:] == [language], data
+
+
+def test_progress_asked_for_in_a_log_file_is_plain_lines(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    with log.open("w") as stderr:  # a file, not a terminal: no bar to draw
+        result = subprocess.run(
+            [sys.executable, "-c", ENTRY, "report", "seeds/", "--progress", "-o", str(tmp_path / "r")],
+            stderr=stderr, cwd=ROOT, timeout=120, check=False,
+        )  # fmt: skip
+    assert result.returncode == 1
+    lines = log.read_text().splitlines()
+    assert "nearsame: sketch: 2/2 (100%)" in lines and "nearsame: verify: 28/28 (100%)" in lines
+    assert all(line.startswith("nearsame: ") for line in lines)  # no control sequences
