@@ -61,10 +61,11 @@ _APOSTROPHES = "'’"
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
 #: ``E`` + U+0301); after a mark, `_letters_before` checks the letters before the stop.
-#: After the stop may come a quote that opens the next sentence, or closes this one
-#: (``l'épidémie."Ici``, ``fini."Le``), and the next word may be elided (``Girardin.L'agence``).
+#: Before the stop may come a quotation's end (``catastrophe"."Le``); after it, a quote that opens
+#: the next sentence or closes this one (``l'épidémie."Ici``, ``fini."Le``), and the next word may be
+#: elided (``Girardin.L'agence``).
 _GLUED_RE = re.compile(
-    rf"[.!?](?:(?<=[^\W\d_]{{2}}[.!?])|(?<={MARK}[.!?]))"
+    rf"[.!?](?:(?<=[^\W\d_]{{2}}[.!?])|(?<={MARK}[.!?])|(?<=[^\W\d_][\"”»][.!?]))"
     rf"([{_GLUED_QUOTES}]?)(?=[^\W\d_]{MARK}*+[{_APOSTROPHES}]?[^\W\d_])"
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -77,7 +78,9 @@ _QUOTE_RES = {
     (german_chevrons, german_curly): re.compile(
         ("»[^»«\n]*«" if german_chevrons else "«[^«»\n]*»")
         + ("|„[^„“”\n]*[“”]" if german_curly else "|“[^“”\n]*”")
-        + r"|\"[^\"\n]*\"|「[^「」\n]*」|『[^『』\n]*』"
+        # a straight quote opens before a word and closes after one: where scraped text lost one
+        # (``immédiate", a souligné``), the pairs do not shift and swallow the sentences between
+        + r"|\"(?=[^\s,.;:!?\"])[^\"\n]*(?<=[^\s\"])\"|「[^「」\n]*」|『[^『』\n]*』"
     )
     for german_chevrons in (False, True)
     for german_curly in (False, True)

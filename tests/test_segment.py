@@ -41,6 +41,14 @@ def sentences(text: str, min_words: int = 1) -> list[str]:
         ("He said so.“We leave,” she added.", ["He said so.", "“We leave,” she added."]),
         ("Il a dit \"Nous partons.Demain on revient\" et il est parti.",
          ["Il a dit \"Nous partons.Demain on revient\" et il est parti."]),
+        ("Le bilan de la catastrophe\".\"Le gouvernement ment\", ont-ils dit.",
+         ["Le bilan de la catastrophe\".", "\"Le gouvernement ment\", ont-ils dit."]),
+        # a quotation that lost its opening quote does not shift the pairs of those after it
+        ("Il s'agit d'une actualité immédiate\", a souligné son président. Les personnes noires sont "
+         "\"surreprésentées\" dans ces métiers. Il a dit \"Nous partons. Demain on revient\" hier.",
+         ["Il s'agit d'une actualité immédiate\", a souligné son président.",
+          "Les personnes noires sont \"surreprésentées\" dans ces métiers.",
+          "Il a dit \"Nous partons. Demain on revient\" hier."]),
         ("Vraiment ? Oui ! Bien…", ["Vraiment ?", "Oui !", "Bien…"]),
     ],
 )  # fmt: skip
