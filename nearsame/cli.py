@@ -6,6 +6,7 @@ Data goes to stdout, diagnostics to stderr.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -90,6 +91,7 @@ class InputOptions:
     fields: FieldNames
     strict: bool
     language: str | None
+    encoding: str | None = None
 
 
 def _language(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
@@ -106,6 +108,18 @@ def _language(context: click.Context, parameter: click.Parameter, value: str | N
     return code
 
 
+def _encoding(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """``--encoding``: a codec Python knows, by its canonical name."""
+    if value is None:
+        return None
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise click.BadParameter(
+            f"{value!r} is no encoding Python knows (utf-8, cp1252, latin-1…)"
+        ) from None
+
+
 def input_options(function: F) -> F:
     """The options every command that reads documents shares."""
     decorators = [
@@ -116,6 +130,9 @@ def input_options(function: F) -> F:
         click.option("--date-field", default="date", show_default=True, help="JSON field holding the date."),
         click.option("--language", "language", default=None, metavar="CODE", callback=_language,
                      help="Force the language (fr, fr-FR, French...) instead of detecting it."),
+        click.option("--encoding", default=None, metavar="NAME", callback=_encoding,
+                     help="Read every input in this encoding (cp1252, latin-1…) instead of UTF-8 "
+                          "(and of the charset an HTML page declares)."),
         click.option("--strict", is_flag=True, help="Exit with status 2 if any input is skipped."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
@@ -131,12 +148,19 @@ def make_input_options(**kwargs: Any) -> InputOptions:
         title=kwargs.pop("title_field"),
         date=kwargs.pop("date_field"),
     )
-    return InputOptions(fields=fields, strict=kwargs.pop("strict"), language=kwargs.pop("language"))
+    return InputOptions(
+        fields=fields,
+        strict=kwargs.pop("strict"),
+        language=kwargs.pop("language"),
+        encoding=kwargs.pop("encoding"),
+    )
 
 
 def read_inputs(paths: Sequence[str], options: InputOptions) -> list[Document]:
     """Load documents, report every problem on stderr, and fail only when asked to or when empty."""
-    result = load_documents(paths, fields=options.fields, stdin=sys.stdin.buffer)
+    result = load_documents(
+        paths, fields=options.fields, stdin=sys.stdin.buffer, encoding=options.encoding
+    )
     for problem in result.problems:
         _warn(_said(problem))
     skipped = sum(problem.skipped for problem in result.problems)
@@ -391,7 +415,10 @@ def index_option(function: F) -> F:
 
 def _read_stream(paths: Sequence[str], options: InputOptions) -> Iterator[Document | LoadProblem]:
     """Documents and problems as they are read (standard input is read line by line)."""
-    for item in iter_documents(paths, fields=options.fields, stdin=sys.stdin.buffer):
+    found = iter_documents(
+        paths, fields=options.fields, stdin=sys.stdin.buffer, encoding=options.encoding
+    )
+    for item in found:
         if isinstance(item, Document) and options.language:
             yield _with_language(item, options.language)
         else:

@@ -97,11 +97,16 @@ def load_documents(
     fields: FieldNames | None = None,
     stdin: IO[bytes] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    encoding: str | None = None,
 ) -> LoadResult:
-    """Read every document under ``sources`` (files, folders, or ``-`` for ``stdin``)."""
+    """Read every document under ``sources`` (files, folders, or ``-`` for ``stdin``); see
+    `iter_documents`."""
     documents: list[Document] = []
     problems: list[LoadProblem] = []
-    for item in iter_documents(sources, fields=fields, stdin=stdin, max_chars=max_chars):
+    found = iter_documents(
+        sources, fields=fields, stdin=stdin, max_chars=max_chars, encoding=encoding
+    )
+    for item in found:
         (documents if isinstance(item, Document) else problems).append(item)  # type: ignore[arg-type]
     return LoadResult(tuple(documents), tuple(problems))
 
@@ -112,8 +117,13 @@ def iter_documents(
     fields: FieldNames | None = None,
     stdin: IO[bytes] | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    encoding: str | None = None,
 ) -> Iterator[Document | LoadProblem]:
     """Yield documents and problems as they are read; a repeated id is a problem, not a document.
+
+    Text is read as UTF-8 (or UTF-16 or UTF-32 after their byte-order mark), HTML pages in the
+    charset they declare; ``encoding`` (a Python codec name: ``cp1252``, ``latin-1``) reads every
+    input in that encoding instead.
 
     A document named after its file takes the file's name (its path relative to the folder given,
     for a file found in one); when two different files would give the same name, each takes its
@@ -128,7 +138,7 @@ def iter_documents(
         if isinstance(entry, LoadProblem):
             yield entry
             continue
-        for item in _read_entry(entry, names, stdin, max_chars):
+        for item in _read_entry(entry, names, stdin, max_chars, encoding):
             if isinstance(item, Document):
                 where = item.path or item.id
                 if item.id in seen:
@@ -165,14 +175,18 @@ class _Entry:
 
 
 def _read_entry(
-    entry: _Entry, names: FieldNames, stdin: IO[bytes] | None, max_chars: int
+    entry: _Entry,
+    names: FieldNames,
+    stdin: IO[bytes] | None,
+    max_chars: int,
+    encoding: str | None,
 ) -> Iterator[Document | LoadProblem]:
     if entry.path is not None:
-        yield from _read_file(entry.path, entry.doc_id, names, max_chars)
+        yield from _read_file(entry.path, entry.doc_id, names, max_chars, encoding)
     elif stdin is None:
         yield LoadProblem(STDIN_NAME, "standard input is not available")
     else:
-        yield from _read_stream(stdin, STDIN_NAME, names, max_chars)
+        yield from _read_stream(stdin, STDIN_NAME, names, max_chars, encoding)
 
 
 def _plan(sources: Iterable[str | Path]) -> Iterator[_Entry | LoadProblem]:
@@ -242,14 +256,14 @@ def _wanted(relative: Path) -> bool:
 
 
 def _read_file(
-    path: Path, doc_id: str, names: FieldNames, max_chars: int
+    path: Path, doc_id: str, names: FieldNames, max_chars: int, encoding: str | None
 ) -> Iterator[Document | LoadProblem]:
     where = str(path)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         try:
             with path.open("rb") as stream:
-                yield from _read_jsonl(stream, where, names, max_chars)
+                yield from _read_jsonl(stream, where, names, max_chars, encoding)
         except OSError as error:
             yield LoadProblem(where, f"cannot read: {error.strerror or error}")
         return
@@ -263,9 +277,9 @@ def _read_file(
         yield LoadProblem(where, f"cannot read: {error.strerror or error}")
         return
     if suffix in HTML_SUFFIXES:
-        yield _read_page(data, where, doc_id, where, max_chars)
+        yield _read_page(data, where, doc_id, where, max_chars, encoding)
         return
-    text = _decode(data, where)
+    text = _decode(data, where, encoding)
     if isinstance(text, LoadProblem):
         yield text
     elif suffix in JSON_SUFFIXES:
@@ -275,36 +289,36 @@ def _read_file(
 
 
 def _read_stream(
-    stream: IO[bytes], where: str, names: FieldNames, max_chars: int
+    stream: IO[bytes], where: str, names: FieldNames, max_chars: int, encoding: str | None
 ) -> Iterator[Document | LoadProblem]:
     head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     if head.lstrip()[:1] == b"{":
-        yield from _read_jsonl(stream, where, names, max_chars)
+        yield from _read_jsonl(stream, where, names, max_chars, encoding)
         return
     data = stream.read()
     if not data.strip():  # nothing came (a feed with no new articles): no document, no error
         return
     if looks_like_html(data):
-        yield _read_page(data, where, where, None, max_chars)
+        yield _read_page(data, where, where, None, max_chars, encoding)
         return
-    text = _decode(data, where)
+    text = _decode(data, where, encoding)
     if isinstance(text, LoadProblem):
         yield text
     elif text.lstrip()[:1] == "{":
-        lines = (text.encode() if _wide(data) else data).splitlines(keepends=True)
-        yield from _read_jsonl(iter(lines), where, names, max_chars)
+        lines = (text.encode() if _wide(data) or encoding else data).splitlines(keepends=True)
+        yield from _read_jsonl(iter(lines), where, names, max_chars, None)
     else:
         yield _checked(parse_text(text, doc_id=where, path=None), where, max_chars)
 
 
 def _read_page(
-    data: bytes, where: str, doc_id: str, path: str | None, max_chars: int
+    data: bytes, where: str, doc_id: str, path: str | None, max_chars: int, encoding: str | None
 ) -> Document | LoadProblem:
     """The article of an HTML page (`nearsame.webpage`). The page's charset decides how its bytes
     are read, but a byte-order mark of UTF-16 or UTF-32 comes first, and NUL bytes make it binary."""
     page_data: bytes | str = data
-    if _wide(data) is not None or b"\x00" in data[:8192]:
-        decoded = _decode(data, where)
+    if encoding or _wide(data) is not None or b"\x00" in data[:8192]:
+        decoded = _decode(data, where, encoding)
         if isinstance(decoded, LoadProblem):
             return decoded
         page_data = decoded
@@ -334,14 +348,28 @@ def _wide(data: bytes) -> str | None:
     return next((codec for bom, codec in _WIDE_BOMS if data.startswith(bom)), None)
 
 
-def _decode(data: bytes, where: str) -> str | LoadProblem:
+def _decode(data: bytes, where: str, encoding: str | None = None) -> str | LoadProblem:
+    if encoding is not None:  # what the user says, whatever the bytes look like
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            return LoadProblem(
+                f"{where}:{line}",
+                f"not valid {encoding} (byte {error.start}: {data[error.start : error.start + 1]!r})",
+            )
+        if "\x00" in text[:8192]:
+            return LoadProblem(where, "binary file (it contains NUL characters)")
+        return text.removeprefix("\ufeff")
     wide = _wide(data)
     if wide is not None:  # spans are then in code points of the text after its mark
         try:
             return data.decode(wide)
         except UnicodeDecodeError as error:
             return LoadProblem(
-                where, f"not valid {wide.upper()} (byte {error.start}); re-encode it as UTF-8"
+                where,
+                f"not valid {wide.upper()} (byte {error.start}); re-encode it as UTF-8, or name its"
+                " encoding if it is another (--encoding cp1252)",
             )
     if b"\x00" in data[:8192]:
         return LoadProblem(where, "binary file (it contains NUL bytes)")
@@ -352,7 +380,7 @@ def _decode(data: bytes, where: str) -> str | LoadProblem:
         return LoadProblem(
             f"{where}:{line}",
             f"not valid UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r}); "
-            "re-encode the file as UTF-8",
+            "re-encode the file as UTF-8, or name its encoding (--encoding cp1252)",
         )
 
 
@@ -371,11 +399,11 @@ def _checked(
 
 
 def _read_jsonl(
-    lines: Iterable[bytes], where: str, names: FieldNames, max_chars: int
+    lines: Iterable[bytes], where: str, names: FieldNames, max_chars: int, encoding: str | None
 ) -> Iterator[Document | LoadProblem]:
     for number, raw in enumerate(lines, start=1):
         location = f"{where}:{number}"
-        wide = _wide(raw) if number == 1 else None
+        wide = _wide(raw) if number == 1 and encoding is None else None
         if wide is not None:  # its lines cannot be told apart byte by byte
             yield LoadProblem(where, f"JSONL in {wide.upper()}: re-encode it as UTF-8")
             return
@@ -384,7 +412,7 @@ def _read_jsonl(
         if len(raw) > 4 * max_chars:
             yield LoadProblem(location, _too_big(len(raw), max_chars, "bytes"))
             continue
-        text = _decode(raw, location)
+        text = _decode(raw, location, encoding)
         if isinstance(text, LoadProblem):
             yield LoadProblem(location, text.message)
             continue

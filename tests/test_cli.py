@@ -107,3 +107,15 @@ def test_a_language_is_read_as_people_write_it_on_the_command_line_and_in_docume
     languages = [d["language"] for d in json.loads(result.stdout)["documents"]]
     # a name or tag is read; one that names no language is detected; a wrong one is obeyed
     assert languages == ["fr", "fr", "fr", "fr", "fr", "en"]
+
+
+def test_encoding_names_how_the_inputs_are_written(tmp_path: Path) -> None:
+    text = "Le ministre a annoncé mercredi une réforme de la santé publique très attendue."
+    (tmp_path / "old.txt").write_bytes(text.encode("latin-1"))
+    refused = run("inspect", str(tmp_path), "--format", "json")
+    assert refused.returncode == 2 and b"--encoding cp1252" in refused.stderr
+    read = run("inspect", str(tmp_path), "--format", "json", "--encoding", "Latin-1")
+    assert read.returncode == 0 and json.loads(read.stdout)["text"] == text
+    wrong = run("inspect", str(tmp_path), "--encoding", "klingon")
+    assert wrong.returncode == 2 and b"'klingon' is no encoding Python knows" in wrong.stderr
+    assert b"Traceback" not in refused.stderr + read.stderr + wrong.stderr

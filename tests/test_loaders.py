@@ -169,6 +169,30 @@ def test_jsonl_in_utf16_is_one_clear_problem(tmp_path: Path) -> None:
     ]
 
 
+def test_an_encoding_named_reads_every_input_in_it(tmp_path: Path) -> None:
+    text = "Le ministre a annoncé mercredi une réforme très attendue « à l’été »."
+    (tmp_path / "a.txt").write_bytes(text.encode("cp1252"))
+    (tmp_path / "b.txt").write_bytes(b"\xff\xfe" + "ont dit les élus.".encode("cp1252"))
+    line = json.dumps({"id": "j", "text": text}, ensure_ascii=False) + "\n"
+    (tmp_path / "c.jsonl").write_bytes(line.encode("cp1252"))
+    plain = load_documents([tmp_path])
+    assert plain.documents == ()
+    assert [p.message for p in plain.problems] == [
+        "not valid UTF-8 (byte 20: b'\\xe9'); re-encode the file as UTF-8, or name its encoding"
+        " (--encoding cp1252)",
+        "not valid UTF-16 (byte 18); re-encode it as UTF-8, or name its encoding if it is another"
+        " (--encoding cp1252)",
+        "not valid UTF-8 (byte 41: b'\\xe9'); re-encode the file as UTF-8, or name its encoding"
+        " (--encoding cp1252)",
+    ]
+    named = load_documents([tmp_path], encoding="cp1252")
+    texts = {d.id: d.text for d in named.documents}
+    assert named.problems == () and texts["a.txt"] == texts["j"] == text
+    assert texts["b.txt"] == "ÿþont dit les élus."  # two letters, not a UTF-16 mark
+    stream = load_documents(["-"], stdin=io.BytesIO(line.encode("cp1252")), encoding="cp1252")
+    assert [d.text for d in stream.documents] == [text]
+
+
 def test_a_control_character_in_a_jsonl_string_is_located_in_plain_words(tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
     path.write_text('{"id": "a", "text": "tab\there"}\n', encoding="utf-8")
