@@ -35,6 +35,7 @@ from nearsame.loaders import (
 )
 from nearsame.progress import ProgressBar, ShareBar, StreamCounter
 from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
+from nearsame.render.spans import counted
 from nearsame.verify import Thresholds
 
 __all__ = ["main"]
@@ -141,7 +142,7 @@ def read_inputs(paths: Sequence[str], options: InputOptions) -> list[Document]:
         _warn(_said(problem))
     skipped = sum(problem.skipped for problem in result.problems)
     if options.strict and skipped:
-        raise InputFailed(f"{skipped} input problem(s) and --strict was given")
+        raise InputFailed(f"{counted(skipped, 'input problem')} and --strict was given")
     if not result.documents:
         raise InputFailed("no document could be read")
     if options.language:
@@ -203,8 +204,8 @@ def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
         _out(
             f"  title: {document.title or '-'}\n  date: {document.date or '-'}\n"
             f"  language: {analysis.language or 'unknown'}\n"
-            f"  {len(analysis.paragraphs)} paragraphs, {len(sentences)} sentences, "
-            f"{len(analysis.tokens)} words"
+            f"  {counted(len(analysis.paragraphs), 'paragraph')}, "
+            f"{counted(len(sentences), 'sentence')}, {counted(len(analysis.tokens), 'word')}"
         )
         for number, sentence in enumerate(sentences, start=1):
             text = " ".join(str(sentence["text"]).split())

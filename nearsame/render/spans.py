@@ -7,13 +7,19 @@ from collections.abc import Iterator, Sequence
 from nearsame.align import WordOp
 from nearsame.report import DocumentReport, Match
 
-__all__ = ["label", "pieces", "short"]
+__all__ = ["counted", "label", "pieces", "short"]
 
 
 def short(text: str, limit: int = 90) -> str:
     """One line of at most ``limit`` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 passage``, ``2 passages``: a number and its noun, singular or plural."""
+    noun = singular if number == 1 else plural or singular + "s"
+    return f"{number} {noun}"
 
 
 def label(document: DocumentReport) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from rich.text import Text
 
-from nearsame.render.spans import label, pieces, short
+from nearsame.render.spans import counted, label, pieces, short
 from nearsame.report import Match, Report
 
 __all__ = ["KIND_STYLES", "OP_STYLES", "render_compare", "render_text"]
@@ -66,8 +66,9 @@ def render_compare(report: Report, texts: Mapping[str, str]) -> Text:
     out.append(f"later:   {label(second)}\n", style="bold")
     novelty = second.novelty
     out.append(
-        f"{len(report.matches)} shared passage(s); the later article is "
-        f"{novelty.new_share:.0%} new ({novelty.new_chars} new, {novelty.shared_chars} shared characters)\n\n"
+        f"{counted(len(report.matches), 'shared passage')}; the later article is "
+        f"{novelty.new_share:.0%} new ({counted(novelty.new_chars, 'new character')}, "
+        f"{counted(novelty.shared_chars, 'shared character')})\n\n"
     )
     total = len(report.matches)
     for number, match in enumerate(report.matches, start=1):
@@ -85,9 +86,11 @@ def render_text(report: Report, texts: Mapping[str, str]) -> Text:
     """The corpus report: documents in order with their share of new text, then the matches."""
     out = Text()
     out.append(
-        f"{len(report.documents)} documents, {len(report.matches)} shared passages, ", style="bold"
+        f"{counted(len(report.documents), 'document')}, "
+        f"{counted(len(report.matches), 'shared passage')}, "
+        f"{counted(len(report.clusters), 'near-duplicate cluster')}\n\n",
+        style="bold",
     )
-    out.append(f"{len(report.clusters)} near-duplicate clusters\n\n", style="bold")
     for document in report.documents:
         novelty = document.novelty
         bar = "█" * round(10 * (1 - novelty.new_share)) + "░" * round(10 * novelty.new_share)
