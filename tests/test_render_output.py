@@ -4,10 +4,13 @@ report's links from matches to articles."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).parent.parent
 
@@ -47,3 +50,113 @@ def test_summary_lines_say_one_in_the_singular(tmp_path: Path) -> None:
     inspected = run("inspect", str(earlier))
     assert inspected.returncode == 0, inspected.stderr
     assert re.search(r"\b1 paragraph, 1 sentence, \d+ words\b", inspected.stdout)
+
+
+#: Three versions of one story: words changed beside commas, quotes and elisions (l'art), Markdown
+#: punctuation in the text, and a copy hard-wrapped with lines that would start a list.
+STORY = {
+    "a.txt": (
+        "date: 2020-06-18T18:46:24+02:00\n\n"
+        "Un expert d'art néerlandais a déclaré jeudi avoir reçu des photos récentes d'un tableau "
+        'volé de Vincent van Gogh, ce qui constitue selon lui une "preuve de vie" de l\'oeuvre '
+        "dérobée dans un musée lors du confinement.\n\n"
+        'La peinture, "Le Jardin du presbytère de Nuenen au printemps", a été volée le 30 mars '
+        "dans le musée Singer Laren, près d'Amsterdam, alors fermé à cause de l'épidémie de "
+        "nouveau coronavirus.\n"
+    ),
+    "b.txt": (
+        "date: 2020-06-18T18:56:58+02:00\n\n"
+        "Un enquêteur surnommé l'\"Indiana Jones du monde de l'art\" a annoncé jeudi avoir reçu "
+        "deux photos récentes d'un tableau dérobé de Vincent van Gogh, prouvant selon lui que "
+        "l'oeuvre dérobée dans un musée pendant le confinement existe toujours.\n\n"
+        'La toile, "Le Jardin du presbytère de Nuenen au printemps", a été dérobée le 30 mars '
+        "dans le musée Singer_Laren, près d'Amsterdam &amp; alors fermé à *cause* de l'épidémie "
+        "du nouveau coronavirus.\n"
+    ),
+    "c.txt": (
+        "date: 2020-06-19T08:00:00+02:00\n\n"
+        'La toile, "Le Jardin du presbytère de Nuenen au printemps", a été dérobée le\n'
+        "- 30 mars dans le musée Singer Laren, près d'Amsterdam, alors fermé\n"
+        "    à cause de l'épidémie\n"
+        "1. du nouveau coronavirus.\n"
+    ),
+}
+
+
+def _write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _rendered_quotes(markdown: str) -> list[tuple[str, list[str]]]:
+    """Each block quote as CommonMark renders it: its text (a line break as ``\\n``, paragraphs
+    apart by a blank line) and, for each character, the emphasis around it (strong, s or "")."""
+    tokens = MarkdownIt("commonmark").enable("strikethrough").parse(markdown)
+    quotes: list[tuple[str, list[str]]] = []
+    depth = 0
+    for token in tokens:
+        if token.type == "blockquote_open":
+            depth += 1
+            quotes.append(("", []))
+        elif token.type == "blockquote_close":
+            depth -= 1
+        elif token.type == "paragraph_open" and depth and quotes[-1][0]:
+            quotes[-1] = (quotes[-1][0] + "\n\n", [*quotes[-1][1], "", ""])
+        elif token.type == "inline" and depth:
+            text, flags = quotes[-1]
+            around: list[str] = []
+            for child in token.children or []:
+                if child.type in ("strong_open", "s_open"):
+                    around.append(child.type[:-5])
+                elif child.type in ("strong_close", "s_close"):
+                    around.pop()
+                elif child.type in ("text", "softbreak", "hardbreak"):
+                    content = child.content if child.type == "text" else "\n"
+                    text += content
+                    flags += [around[-1] if around else ""] * len(content)
+                else:
+                    raise AssertionError(f"unexpected {child.type} in a quote")
+            quotes[-1] = (text, flags)
+    return quotes
+
+
+def test_markdown_quotes_keep_the_text_between_words_and_emphasis_that_renders(
+    tmp_path: Path,
+) -> None:
+    folder = str(_write(tmp_path / "story", STORY))
+    reported = run("report", folder, "--format", "json", "--include-text")
+    assert reported.returncode == 1, reported.stderr
+    data = json.loads(reported.stdout)
+    texts = {d["id"]: d["text"] for d in data["documents"]}
+    expected = []  # the quotes in the report's order: for each later article, each match's sides
+    for document in data["documents"]:
+        for match in (m for m in data["matches"] if m["later"]["doc"] == document["id"]):
+            for side, marks in (("earlier", {"replace": "strong", "delete": "s"}),
+                                ("later", {"replace": "strong", "insert": "strong"})):  # fmt: skip
+                text, start, end = (
+                    texts[match[side]["doc"]],
+                    match[side]["start"],
+                    match[side]["end"],
+                )
+                flags = [""] * len(text)
+                for op in match["ops"]:
+                    a, b = op[side]
+                    flags[a:b] = [marks.get(op["op"], "")] * (b - a)
+                expected.append((text[start:end], flags[start:end]))
+    markdown = run("report", folder, "--format", "markdown")
+    assert markdown.returncode == 1, markdown.stderr
+    quotes = _rendered_quotes(markdown.stdout)
+    assert len(quotes) == len(expected) >= 4
+    for (shown, shown_flags), (original, flags) in zip(quotes, expected, strict=True):
+        # the text between words as it is, but the spaces around a line break (Markdown drops them)
+        lines = re.sub(r"[ \t]*\n[ \t]*", "\n", original.strip())
+        assert shown == re.sub(r"\n\n+", "\n\n", lines), markdown.stdout
+        # every letter emphasized as its word's operation says (an edge's punctuation may not be)
+        assert [f for c, f in zip(shown, shown_flags, strict=True) if c.isalnum()] == [
+            f for c, f in zip(original, flags, strict=True) if c.isalnum()
+        ]
+    assert any("\n" in shown for shown, _ in quotes)  # the hard-wrapped copy is quoted as such
+    assert any(f == "strong" for _, flags in quotes for f in flags)
+    assert any(f == "s" for _, flags in quotes for f in flags)
