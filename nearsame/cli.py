@@ -340,10 +340,11 @@ def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: b
     elif fmt == "html":
         _write(output, render_html(result, texts))
     elif output in (None, "-"):
-        _stdout_console().print(render_text(result, texts))
+        console = _stdout_console()
+        console.print(render_text(result, texts, width=console.width))
     else:
         console = Console(record=True, width=120, file=io.StringIO())
-        console.print(render_text(result, texts))
+        console.print(render_text(result, texts, width=console.width))
         _write(output, console.export_text())
     return EXIT_FOUND if result.matches or result.clusters else EXIT_NOTHING
 

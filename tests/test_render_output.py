@@ -160,3 +160,63 @@ def test_markdown_quotes_keep_the_text_between_words_and_emphasis_that_renders(
     assert any("\n" in shown for shown, _ in quotes)  # the hard-wrapped copy is quoted as such
     assert any(f == "strong" for _, flags in quotes for f in flags)
     assert any(f == "s" for _, flags in quotes for f in flags)
+
+
+TITLE = (
+    "Corse : un homme tué par balles en pleine journée dans le centre d'Ajaccio, la police enquête"
+)
+
+
+def _twins(folder: Path) -> Path:
+    """Two articles of one long title, the second a copy of the first, and a third one."""
+    body = f"{FIRST}\n\nThe Environment Agency issued three severe flood warnings along the river."
+    return _write(
+        folder,
+        {
+            "x1.txt": f"title: {TITLE}\ndate: 2020-06-18T18:23:57+02:00\n\n{body}",
+            "x2.txt": f"title: {TITLE}\ndate: 2020-06-18T18:25:00+02:00\n\n{body}",
+            "y.txt": f"title: Floods\ndate: 2020-06-19T08:00:00+02:00\n\n{SECOND}",
+        },
+    )
+
+
+def test_the_text_report_lists_each_article_by_id_with_its_whole_date(tmp_path: Path) -> None:
+    written = tmp_path / "report.txt"  # 120 columns wide
+    reported = run("report", str(_twins(tmp_path / "twins")), "-o", str(written))
+    assert reported.returncode == 1, reported.stderr
+    listed = [line for line in written.read_text(encoding="utf-8").splitlines() if " new  " in line]
+    assert len(listed) == 3, listed
+    for line, (name, date) in zip(
+        listed,
+        [
+            ("x1.txt", "2020-06-18T18:23:57+02:00"),
+            ("x2.txt", "2020-06-18T18:25:00+02:00"),
+            ("y.txt", "2020-06-19T08:00:00+02:00"),
+        ],
+        strict=True,
+    ):
+        assert f"new  {name}  " in line and f"({date})" in line, line
+        assert len(line) <= 120
+    assert listed[0].split("x1.txt")[1][:20] == listed[1].split("x2.txt")[1][:20]  # same title
+    assert listed[1].endswith("(duplicate of x1.txt)")
+    compared = run("compare", str(tmp_path / "twins" / "x1.txt"), str(tmp_path / "twins" / "y.txt"))
+    assert (
+        "earlier: x1.txt  Corse" in compared.stdout and "later:   y.txt  Floods" in compared.stdout
+    )
+
+
+def test_the_markdown_table_has_an_id_column_and_the_date_once(tmp_path: Path) -> None:
+    reported = run("report", str(_twins(tmp_path / "twins")), "--format", "markdown")
+    assert reported.returncode == 1, reported.stderr
+    tokens = MarkdownIt("commonmark").enable("table").parse(reported.stdout)
+    start, end = [i for i, t in enumerate(tokens) if t.type in ("table_open", "table_close")]
+    cells = [t.content for t in tokens[start:end] if t.type == "inline"]
+    assert cells[:6] == ["#", "id", "title", "date", "new", "shared passages"]
+    rows = [cells[i : i + 6] for i in range(6, len(cells), 6)]
+    assert [(row[1], row[3]) for row in rows] == [
+        ("`x1.txt`", "2020-06-18T18:23:57+02:00"),
+        ("`x2.txt`", "2020-06-18T18:25:00+02:00"),
+        ("`y.txt`", "2020-06-19T08:00:00+02:00"),
+    ]
+    assert [row[2] for row in rows] == [TITLE[:78] + "…", TITLE[:78] + "…", "Floods"]
+    assert "## `y.txt` Floods (2020-06-19T08:00:00+02:00)" in reported.stdout

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from nearsame.render.spans import label, pieces, short
+from nearsame.render.spans import pieces, short, titled
 from nearsame.report import Match, Report
 
 __all__ = ["render_markdown"]
@@ -31,6 +31,16 @@ def _escape(text: str) -> str:
 
 def _escape_line(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>|#~&" else ch for ch in text)
+
+
+def _code(text: str, cell: bool = False) -> str:
+    """``text`` (an id) as a code span on one line, whatever backquotes it holds; in a table
+    ``cell``, its bars escaped (a bar ends a cell even in code)."""
+    text = " ".join(text.split())
+    text = text.replace("|", "\\|") if cell else text
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _punctuation(ch: str) -> bool:
@@ -109,24 +119,31 @@ def render_markdown(report: Report, texts: Mapping[str, str]) -> str:
     lines = [
         "# nearsame report",
         "",
-        "| # | document | date | new | shared passages |",
-        "|---|---|---|---|---|",
+        "| # | id | title | date | new | shared passages |",
+        "|---|---|---|---|---|---|",
     ]
     for document in report.documents:
         count = sum(1 for m in report.matches if m.later.doc == document.id)
-        name = _escape(short(label(document), 80))
-        lines.append(
-            f"| {document.position + 1} | {name} | {document.date or ''} | {document.novelty.new_share:.0%} | {count} |"
-        )
+        title = _escape(short(document.title or "", 80))
+        cells = [
+            str(document.position + 1),
+            _code(document.id, cell=True),
+            title,
+            _escape(document.date or ""),
+            f"{document.novelty.new_share:.0%}",
+            str(count),
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
     for document in report.documents:
         mine = [m for m in report.matches if m.later.doc == document.id]
         if not mine and document.novelty.shared_chars == 0:
             continue
-        lines += ["", f"## {_escape(label(document))}", ""]
+        described = titled(document)
+        lines += ["", f"## {_code(document.id)}{' ' + _escape(described) if described else ''}", ""]
         for match in mine:
             moved = ", moved" if match.moved else ""
             lines += [
-                f"**{match.kind}** ({match.score:.2f}{moved}) from `{match.earlier.doc}`:",
+                f"**{match.kind}** ({match.score:.2f}{moved}) from {_code(match.earlier.doc)}:",
                 "",
                 _quote(texts[match.earlier.doc], match, "earlier"),
                 "",
@@ -140,7 +157,7 @@ def render_markdown(report: Report, texts: Mapping[str, str]) -> str:
     for cluster in report.clusters:
         lines += [
             "",
-            f"Near-duplicates of `{cluster.canonical}`: "
-            + ", ".join(f"`{m}`" for m in cluster.members[1:]),
+            f"Near-duplicates of {_code(cluster.canonical)}: "
+            + ", ".join(_code(m) for m in cluster.members[1:]),
         ]
     return "\n".join(lines) + "\n"
