@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -220,3 +221,69 @@ def test_the_markdown_table_has_an_id_column_and_the_date_once(tmp_path: Path) -
     ]
     assert [row[2] for row in rows] == [TITLE[:78] + "…", TITLE[:78] + "…", "Floods"]
     assert "## `y.txt` Floods (2020-06-19T08:00:00+02:00)" in reported.stdout
+
+
+class _Links(HTMLParser):
+    """The rows of a page's tables by their id (each cell's text), and its headings' links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, list[str]] = {}
+        self.headings: list[list[tuple[str, str]]] = []  # (href, text) of each h3's links
+        self.row: str | None = None
+        self.href: str | None = None
+        self.heading = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tr":
+            self.row = found.get("id")
+            if self.row:
+                self.rows[self.row] = []
+        elif tag == "td" and self.row:
+            self.rows[self.row].append("")
+        elif tag == "h3":
+            self.heading = True
+            self.headings.append([])
+        elif tag == "a" and self.heading:
+            self.href = found.get("href")
+            self.headings[-1].append((self.href or "", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr":
+            self.row = None
+        elif tag == "h3":
+            self.heading = False
+        elif tag == "a":
+            self.href = None
+
+    def handle_data(self, data: str) -> None:
+        if self.row and self.rows[self.row]:
+            self.rows[self.row][-1] += data
+        if self.heading and self.href is not None:
+            href, text = self.headings[-1][-1]
+            self.headings[-1][-1] = (href, text + data)
+
+
+def test_the_html_report_lists_ids_and_links_each_match_to_its_articles(tmp_path: Path) -> None:
+    folder = str(_twins(tmp_path / "twins"))
+    page = tmp_path / "report.html"
+    reported = run("report", folder, "--format", "html", "-o", str(page))
+    assert reported.returncode == 1, reported.stderr
+    data = json.loads(run("report", folder, "--format", "json").stdout)
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    ids = {row[1]: anchor for anchor, row in parser.rows.items()}  # the id cell, after the #
+    assert (
+        sorted(ids) == sorted(d["id"] for d in data["documents"]) == ["x1.txt", "x2.txt", "y.txt"]
+    )
+    assert parser.rows[ids["x1.txt"]][2] == f"{TITLE} (2020-06-18T18:23:57+02:00)"
+    assert parser.rows[ids["x2.txt"]][2] == f"{TITLE} (2020-06-18T18:25:00+02:00)"
+    matches = [links for links in parser.headings if len(links) == 2]
+    assert [[text for _, text in links] for links in matches] == [
+        [m["earlier"]["doc"], m["later"]["doc"]] for m in data["matches"]
+    ]
+    for links in parser.headings:  # the matches', and what each article adds
+        assert links, parser.headings
+        for href, text in links:
+            assert href == f"#{ids[text]}"
