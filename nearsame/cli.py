@@ -36,6 +36,7 @@ from nearsame.loaders import (
 )
 from nearsame.progress import ProgressBar, ShareBar, StreamCounter
 from nearsame.render import render_compare, render_html, render_jsonl, render_markdown, render_text
+from nearsame.render.spans import counted
 from nearsame.verify import Thresholds
 
 __all__ = ["main"]
@@ -165,7 +166,7 @@ def read_inputs(paths: Sequence[str], options: InputOptions) -> list[Document]:
         _warn(_said(problem))
     skipped = sum(problem.skipped for problem in result.problems)
     if options.strict and skipped:
-        raise InputFailed(f"{skipped} input problem(s) and --strict was given")
+        raise InputFailed(f"{counted(skipped, 'input problem')} and --strict was given")
     if not result.documents:
         raise InputFailed("no document could be read")
     if options.language:
@@ -227,8 +228,8 @@ def inspect(paths: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
         _out(
             f"  title: {document.title or '-'}\n  date: {document.date or '-'}\n"
             f"  language: {analysis.language or 'unknown'}\n"
-            f"  {len(analysis.paragraphs)} paragraphs, {len(sentences)} sentences, "
-            f"{len(analysis.tokens)} words"
+            f"  {counted(len(analysis.paragraphs), 'paragraph')}, "
+            f"{counted(len(sentences), 'sentence')}, {counted(len(analysis.tokens), 'word')}"
         )
         for number, sentence in enumerate(sentences, start=1):
             text = " ".join(str(sentence["text"]).split())
@@ -364,10 +365,11 @@ def report(paths: tuple[str, ...], fmt: str, output: str | None, include_text: b
     elif fmt == "html":
         _write(output, render_html(result, texts))
     elif output in (None, "-"):
-        _stdout_console().print(render_text(result, texts))
+        console = _stdout_console()
+        console.print(render_text(result, texts, width=console.width))
     else:
         console = Console(record=True, width=120, file=io.StringIO())
-        console.print(render_text(result, texts))
+        console.print(render_text(result, texts, width=console.width))
         _write(output, console.export_text())
     return EXIT_FOUND if result.matches or result.clusters else EXIT_NOTHING
 

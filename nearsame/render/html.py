@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-from nearsame.render.spans import label, pieces
+from nearsame.render.spans import pieces, titled
 from nearsame.report import DocumentReport, Match, Report
 
 __all__ = ["render_html"]
@@ -24,7 +24,7 @@ table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid
 .boilerplate{opacity:.5}.moved{color:#c00;font-weight:bold}
 ins{background:#cfc;text-decoration:none}del{background:#fcc}mark{background:#ffe08a}
 .bar{display:inline-block;width:6rem;height:.7rem;background:#cfc}.bar span{display:block;height:100%;background:#99a}
-.new{background:#e6ffe6}
+.new{background:#e6ffe6}.id{font-family:monospace}tr:target{background:#ffe08a}
 """
 _TAGS = {
     "keep": ("", ""),
@@ -41,6 +41,16 @@ def _text(document: DocumentReport) -> str:
     return f" dir=auto{lang}"
 
 
+def _anchor(document: DocumentReport) -> str:
+    """The id of ``document``'s row in the table of articles (its place: ids may hold anything)."""
+    return f"doc-{document.position + 1}"
+
+
+def _link(document: DocumentReport) -> str:
+    """``document``'s id, a link to its row in the table of articles."""
+    return f"<a href=#{_anchor(document)}><bdi>{escape(document.id)}</bdi></a>"
+
+
 def _side(text: str, match: Match, side: str) -> str:
     return "".join(
         f"{_TAGS[op][0]}{escape(piece)}{_TAGS[op][1]}" for piece, op in pieces(text, match, side)
@@ -53,7 +63,9 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
     for document in report.documents:
         shared = 1 - document.novelty.new_share
         rows.append(
-            f"<tr><td>{document.position + 1}</td><td{_text(document)}>{escape(label(document))}</td>"
+            f"<tr id={_anchor(document)}><td>{document.position + 1}</td>"
+            f"<td class=id><bdi>{escape(document.id)}</bdi></td>"
+            f"<td{_text(document)}>{escape(titled(document))}</td>"
             f"<td><span class=bar><span style='width:{shared:.0%}'></span></span> "
             f"{document.novelty.new_share:.0%} new</td></tr>"
         )
@@ -63,8 +75,8 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
         moved = " <span class=moved>moved</span>" if match.moved else ""
         earlier, later = report.document(match.earlier.doc), report.document(match.later.doc)
         blocks.append(
-            f"<h3>{match.kind} {match.score:.2f}{moved}: <bdi>{escape(match.earlier.doc)}</bdi> → "
-            f"<bdi>{escape(match.later.doc)}</bdi></h3><div class='pair {classes}'>"
+            f"<h3>{match.kind} {match.score:.2f}{moved}: {_link(earlier)} → {_link(later)}</h3>"
+            f"<div class='pair {classes}'>"
             f"<div class=side{_text(earlier)}>{_side(texts[earlier.id], match, 'earlier')}</div>"
             f"<div class=side{_text(later)}>{_side(texts[later.id], match, 'later')}</div></div>"
         )
@@ -77,13 +89,13 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
                 for s, e in document.novelty.new_spans
             )
             news.append(
-                f"<h3>New in <bdi{_text(document)}>{escape(label(document))}</bdi></h3>"
+                f"<h3>New in {_link(document)} <bdi{_text(document)}>{escape(titled(document))}</bdi></h3>"
                 f"<ul{_text(document)}>{items}</ul>"
             )
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>nearsame report</title>"
         f"<style>{_STYLE}</style><h1>nearsame report</h1>"
-        f"<table><tr><th>#</th><th>document</th><th>new</th></tr>{''.join(rows)}</table>"
+        f"<table><tr><th>#</th><th>id</th><th>document</th><th>new</th></tr>{''.join(rows)}</table>"
         f"<h2>Shared passages ({len(report.matches)})</h2>{''.join(blocks)}"
         f"<h2>What each article adds</h2>{''.join(news)}</html>\n"
     )

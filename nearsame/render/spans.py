@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from nearsame.align import WordOp
 from nearsame.report import DocumentReport, Match
 
-__all__ = ["label", "pieces", "short"]
+__all__ = ["counted", "label", "pieces", "short", "titled"]
 
 
 def short(text: str, limit: int = 90) -> str:
@@ -16,10 +16,26 @@ def short(text: str, limit: int = 90) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 passage``, ``2 passages``: a number and its noun, singular or plural."""
+    noun = singular if number == 1 else plural or singular + "s"
+    return f"{number} {noun}"
+
+
 def label(document: DocumentReport) -> str:
     """``title (date)`` or the id."""
     name = document.title or document.id
     return f"{name} ({document.date})" if document.date else name
+
+
+def titled(document: DocumentReport, limit: int | None = None) -> str:
+    """``title (date)`` on one line, the title cut to ``limit`` characters, never the date; either
+    may be missing (``""`` when both are)."""
+    title = " ".join((document.title or "").split())
+    if title and limit is not None:
+        title = short(title, limit)
+    date = f"({document.date})" if document.date else ""
+    return " ".join(part for part in (title, date) if part)
 
 
 def pieces(text: str, match: Match, side: str) -> Iterator[tuple[str, str]]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.cells import cell_len
 from rich.text import Text
 
-from nearsame.render.spans import label, pieces, short
+from nearsame.render.spans import counted, pieces, titled
 from nearsame.report import Match, Report
 
 __all__ = ["KIND_STYLES", "OP_STYLES", "render_compare", "render_text"]
@@ -22,6 +23,9 @@ OP_STYLES = {
     "insert": "bold green",
     "": "dim",
 }
+#: The fewest characters of a title the article list shows when its line is too long for the
+#: width (ids and dates are shown whole).
+TITLE_MIN = 20
 KIND_STYLES = {"exact": "bold magenta", "near": "bold cyan", "paraphrase": "bold blue"}
 
 
@@ -62,12 +66,14 @@ def render_compare(report: Report, texts: Mapping[str, str]) -> Text:
     """The aligned word-level diff of every match of a (two-document) report."""
     first, second = report.documents[0], report.documents[-1]
     out = Text()
-    out.append(f"earlier: {label(first)}\n", style="bold")
-    out.append(f"later:   {label(second)}\n", style="bold")
+    for name, document in (("earlier:", first), ("later:  ", second)):
+        out.append(f"{name} {document.id}", style="bold")
+        out.append(f"  {described}\n" if (described := titled(document)) else "\n", style="bold")
     novelty = second.novelty
     out.append(
-        f"{len(report.matches)} shared passage(s); the later article is "
-        f"{novelty.new_share:.0%} new ({novelty.new_chars} new, {novelty.shared_chars} shared characters)\n\n"
+        f"{counted(len(report.matches), 'shared passage')}; the later article is "
+        f"{novelty.new_share:.0%} new ({counted(novelty.new_chars, 'new character')}, "
+        f"{counted(novelty.shared_chars, 'shared character')})\n\n"
     )
     total = len(report.matches)
     for number, match in enumerate(report.matches, start=1):
@@ -81,20 +87,30 @@ def render_compare(report: Report, texts: Mapping[str, str]) -> Text:
     return out
 
 
-def render_text(report: Report, texts: Mapping[str, str]) -> Text:
-    """The corpus report: documents in order with their share of new text, then the matches."""
+def render_text(report: Report, texts: Mapping[str, str], width: int = 120) -> Text:
+    """The corpus report: documents in order with their id, title, date and share of new text, a
+    line each (titles cut to fit ``width``, not below `TITLE_MIN` characters), then the matches."""
     out = Text()
     out.append(
-        f"{len(report.documents)} documents, {len(report.matches)} shared passages, ", style="bold"
+        f"{counted(len(report.documents), 'document')}, "
+        f"{counted(len(report.matches), 'shared passage')}, "
+        f"{counted(len(report.clusters), 'near-duplicate cluster')}\n\n",
+        style="bold",
     )
-    out.append(f"{len(report.clusters)} near-duplicate clusters\n\n", style="bold")
     for document in report.documents:
         novelty = document.novelty
         bar = "█" * round(10 * (1 - novelty.new_share)) + "░" * round(10 * novelty.new_share)
-        out.append(f"{document.position + 1:4}. {bar} {novelty.new_share:4.0%} new  ")
-        out.append(short(label(document), 70))
+        head = f"{document.position + 1:4}. {bar} {novelty.new_share:4.0%} new  "
+        duplicate = ""
         if document.cluster and document.cluster != document.id:
-            out.append(f"  (duplicate of {document.cluster})", style="yellow")
+            duplicate = f"  (duplicate of {document.cluster})"
+        out.append(head)
+        out.append(document.id, style="bold")
+        room = width - cell_len(head + document.id + duplicate) - 2
+        room -= cell_len(document.date) + 3 if document.date else 0
+        if described := titled(document, max(room, TITLE_MIN)):
+            out.append(f"  {described}")
+        out.append(duplicate, style="yellow")
         out.append("\n")
     total = len(report.matches)
     if total:
