@@ -29,8 +29,13 @@ class Story:
     problems: tuple[str, ...] = field(default=())
 
     def text(self, doc_id: str) -> str:
-        """The text of a document, or ``""`` when it could not be found."""
+        """The text of a document, or ``""`` when it could not be found (check `has_text` before
+        slicing it with the report's spans)."""
         return self.texts.get(doc_id, "")
+
+    def has_text(self, doc_id: str) -> bool:
+        """Whether the text of a document was found (its spans can be sliced)."""
+        return doc_id in self.texts
 
 
 def build_story(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-from nearsame.render.spans import label, pieces
+from nearsame.render.spans import MISSING, label, pieces
 from nearsame.report import DocumentReport, Match, Report
 
 __all__ = ["render_html"]
@@ -41,14 +41,17 @@ def _text(document: DocumentReport) -> str:
     return f" dir=auto{lang}"
 
 
-def _side(text: str, match: Match, side: str) -> str:
+def _side(text: str | None, match: Match, side: str) -> str:
+    if text is None:
+        return f"<em>({MISSING})</em>"
     return "".join(
         f"{_TAGS[op][0]}{escape(piece)}{_TAGS[op][1]}" for piece, op in pieces(text, match, side)
     )
 
 
 def render_html(report: Report, texts: Mapping[str, str]) -> str:
-    """The report as a standalone HTML page."""
+    """The report as a standalone HTML page (a document without its text in ``texts`` has its
+    passages said to be missing)."""
     rows = []
     for document in report.documents:
         shared = 1 - document.novelty.new_share
@@ -65,16 +68,20 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
         blocks.append(
             f"<h3>{match.kind} {match.score:.2f}{moved}: <bdi>{escape(match.earlier.doc)}</bdi> → "
             f"<bdi>{escape(match.later.doc)}</bdi></h3><div class='pair {classes}'>"
-            f"<div class=side{_text(earlier)}>{_side(texts[earlier.id], match, 'earlier')}</div>"
-            f"<div class=side{_text(later)}>{_side(texts[later.id], match, 'later')}</div></div>"
+            f"<div class=side{_text(earlier)}>{_side(texts.get(earlier.id), match, 'earlier')}</div>"
+            f"<div class=side{_text(later)}>{_side(texts.get(later.id), match, 'later')}</div></div>"
         )
     news = []
     for document in report.documents:
         if document.novelty.shared_chars and document.novelty.new_spans:
-            text = texts[document.id]
-            items = "".join(
-                f"<li class=new{_text(document)}>{escape(text[s:e])}</li>"
-                for s, e in document.novelty.new_spans
+            text = texts.get(document.id)
+            items = (
+                "".join(
+                    f"<li class=new{_text(document)}>{escape(text[s:e])}</li>"
+                    for s, e in document.novelty.new_spans
+                )
+                if text is not None
+                else f"<li><em>({MISSING})</em></li>"
             )
             news.append(
                 f"<h3>New in <bdi{_text(document)}>{escape(label(document))}</bdi></h3>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from nearsame.render.spans import label, pieces, short
+from nearsame.render.spans import MISSING, label, pieces, short
 from nearsame.report import Match, Report
 
 __all__ = ["render_markdown"]
@@ -22,7 +22,9 @@ def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>|#~" else ch for ch in " ".join(text.split()))
 
 
-def _quote(text: str, match: Match, side: str) -> str:
+def _quote(text: str | None, match: Match, side: str) -> str:
+    if text is None:
+        return f"> *({MISSING})*"
     out = []
     for piece, op in pieces(text, match, side):
         left, right = _MARKS[op]
@@ -38,7 +40,9 @@ def _quote(text: str, match: Match, side: str) -> str:
 
 
 def render_markdown(report: Report, texts: Mapping[str, str]) -> str:
-    """The report as Markdown: kept words plain, **changed or added** words bold, ~~dropped~~ struck."""
+    """The report as Markdown: kept words plain, **changed or added** words bold, ~~dropped~~ struck.
+
+    A document without its text in ``texts`` has its passages said to be missing."""
     lines = [
         "# nearsame report",
         "",
@@ -61,15 +65,19 @@ def render_markdown(report: Report, texts: Mapping[str, str]) -> str:
             lines += [
                 f"**{match.kind}** ({match.score:.2f}{moved}) from `{match.earlier.doc}`:",
                 "",
-                _quote(texts[match.earlier.doc], match, "earlier"),
+                _quote(texts.get(match.earlier.doc), match, "earlier"),
                 "",
-                _quote(texts[document.id], match, "later"),
+                _quote(texts.get(document.id), match, "later"),
                 "",
             ]
         if document.novelty.new_spans:
             lines += ["New in this article:", ""]
-            text = texts[document.id]
-            lines += [f"- {_escape(short(text[s:e], 200))}" for s, e in document.novelty.new_spans]
+            text = texts.get(document.id)
+            lines += (
+                [f"- {_escape(short(text[s:e], 200))}" for s, e in document.novelty.new_spans]
+                if text is not None
+                else [f"- *({MISSING})*"]
+            )
     for cluster in report.clusters:
         lines += [
             "",
