@@ -186,9 +186,9 @@ async def test_a_report_opened_from_another_directory_finds_its_texts_where_it_w
     # The user's case: `cd ROOT && nearsame report corpus -o out/report.json`, then
     # `cd ELSEWHERE && nearsame tui ROOT/out/report.json`: neither ELSEWHERE nor out/ holds corpus/.
     saved = save_report(tmp_path)
-    assert json.loads(saved.read_text(encoding="utf-8"))["base"] == str(tmp_path / "root")
     story = open_elsewhere(saved, tmp_path / "elsewhere")
     assert_found(story)
+    assert json.loads(saved.read_text(encoding="utf-8"))["base"] == str(tmp_path / "root")
     await browse(story)
 
 
