@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 from collections.abc import Callable, Coroutine
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, ParamSpec
 
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 
 from nearsame.document import Document
 from nearsame.errors import InputError
@@ -220,6 +224,35 @@ async def test_help_lists_every_binding_of_the_view(key: str) -> None:
         assert isinstance(app.screen.view, CompareScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, CompareScreen)
+
+
+def help_lines(app: NearsameApp) -> list[str]:
+    """The help's rows as the terminal shows them: the keys, then what they do."""
+    assert isinstance(app.screen, HelpScreen)
+    out = io.StringIO()
+    Console(file=out, width=100).print(app.screen.query_one(Static).content)
+    return [line.strip() for line in out.getvalue().splitlines()[1:]]
+
+
+@pytest.mark.parametrize("keys", [("question_mark",), ("down", "c", "question_mark")])
+@pilot_test
+async def test_help_lists_each_key_once_each_with_what_it_does(keys: tuple[str, ...]) -> None:
+    # It listed `c` twice on the story view, Compare and "c,super+^c Copy selected text" (the
+    # keys ctrl+c and super+c of one binding, shown as one), and a `^c` that said nothing.
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*keys)
+        rows = [re.split(r"\s{2,}", line, maxsplit=1) for line in help_lines(app)]
+        assert all(len(row) == 2 and row[1] for row in rows), rows
+        shown = [key for row in rows for key in row[0].split(" / ")]
+        assert len(shown) == len(set(shown)), shown
+        assert ["^c / super+c", "Copy the text selected with the mouse"] in rows
+        assert ["? / f1", "Help"] in rows and ["q / ^q", "Quit"] in rows
+        assert isinstance(app.screen, HelpScreen)
+        if isinstance(app.screen.view, StoryScreen):
+            assert [key for key, what in rows if what == "Compare"] == ["c"]
+        else:
+            assert ["y", "Copy passage"] in rows
 
 
 @pilot_test

@@ -20,6 +20,7 @@ from nearsame.render.spans import label
 from nearsame.render.views import ExportFormat, render_view
 from nearsame.report import DocumentReport, Report
 from nearsame.story import Story
+from nearsame.tui.screens.help import COPY_SELECTION
 from nearsame.tui.widgets.passage import Passage
 
 __all__ = ["ReaderScreen"]
@@ -67,6 +68,7 @@ class ReaderScreen(Screen[None]):
         Binding("e", "export('markdown')", "Export Markdown"),
         Binding("E", "export('html')", "Export HTML", show=False),
         Binding("escape", "back", "Back"),
+        COPY_SELECTION,
     ]
 
     view_name = "view"
