@@ -214,6 +214,29 @@ async def test_e_exports_the_current_view(
         assert written.read_text(encoding="utf-8").startswith(start)
 
 
+@pytest.mark.parametrize(("key", "suffix"), [("e", ".md"), ("E", ".html")])
+@pilot_test
+async def test_an_export_never_overwrites_a_file_and_says_the_name_it_took(
+    tmp_path: Path, key: str, suffix: str
+) -> None:
+    mine = tmp_path / f"nearsame-compare{suffix}"
+    mine.write_text("a file of the user's", encoding="utf-8")
+    app = create_app(story=seeds_story(), export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", key, key)
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+    assert mine.read_text(encoding="utf-8") == "a file of the user's"
+    second, third = (
+        tmp_path / f"nearsame-compare-2{suffix}",
+        tmp_path / f"nearsame-compare-3{suffix}",
+    )
+    assert sorted(tmp_path.iterdir()) == sorted([mine, second, third])
+    assert second.read_text(encoding="utf-8") == third.read_text(encoding="utf-8")
+    assert second.read_text(encoding="utf-8") != mine.read_text(encoding="utf-8")
+    assert said == [f"Exported to {second}", f"Exported to {third}"]
+
+
 @pytest.mark.parametrize("key", ["question_mark", "f1"])
 @pilot_test
 async def test_help_lists_every_binding_of_the_view(key: str) -> None:

@@ -301,15 +301,25 @@ class ReaderScreen(Screen[None]):
         self.notify(f"Copied {len(passage.body)} characters.")
 
     def action_export(self, fmt: ExportFormat) -> None:
-        """Write the current view as Markdown or HTML."""
+        """Write the current view as Markdown or HTML, to a new file (``nearsame-compare.md``, else
+        ``nearsame-compare-2.md``...: a file already there is never overwritten)."""
         report, stem = self.export()
         suffix = ".md" if fmt == "markdown" else ".html"
         folder = Path(getattr(self.app, "export_dir", Path.cwd()))
-        path = folder / f"nearsame-{stem}{suffix}"
-        try:
-            path.write_text(render_view(report, self.story.texts, fmt), encoding="utf-8")
-        except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
+        content = render_view(report, self.story.texts, fmt)
+        for number in range(1, 10_000):
+            path = folder / f"nearsame-{stem}{f'-{number}' * (number > 1)}{suffix}"
+            try:
+                with path.open("x", encoding="utf-8") as file:  # fails if it exists: no race
+                    file.write(content)
+            except FileExistsError:
+                continue
+            except OSError as error:
+                self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
+                return
+            break
+        else:
+            self.notify(f"Cannot write nearsame-{stem}{suffix}: too many exports", severity="error")
             return
         missing = sum(1 for d in report.documents if not self.story.has_text(d.id))
         self.notify(f"Exported to {path}" + (f" ({missing} text(s) not available)" * bool(missing)))
