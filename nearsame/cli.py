@@ -392,7 +392,12 @@ def tui(paths: tuple[str, ...], **kwargs: Any) -> int:
     params = make_params(options, kwargs)
     if len(paths) == 1 and is_saved_report(paths[0]):
         saved = paths[0]
-        app = create_app(load=lambda _: read_saved_report(saved, fields=options.fields), what=saved)
+        app = create_app(
+            load=lambda _: read_saved_report(
+                saved, fields=options.fields, encoding=options.encoding
+            ),
+            what=saved,
+        )
     else:
         documents = read_inputs(paths, options)
         app = create_app(

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -252,7 +253,8 @@ def build_report(
     if len(set(ids)) != len(ids):
         raise ParameterError("document ids must be unique")
     if not p.passages:
-        return duplicates_report(ordered, params=p, progress=progress, include_text=include_text)
+        report = duplicates_report(ordered, params=p, progress=progress, include_text=include_text)
+        return replace(report, base=_base(ordered))
     corpus = _prepare(ordered, p, progress)
     candidates, crowded = _unit_candidates(corpus, p)
     by_pair = _verify(corpus, candidates, p, progress)
@@ -285,7 +287,19 @@ def build_report(
         clusters=tuple(Cluster(ids[g[0]], tuple(ids[m] for m in g)) for g in groups),
         parameters=p.to_dict(),
         version=package_version(),
+        base=_base(ordered),
     )
+
+
+def _base(documents: Sequence[Document]) -> str | None:
+    """The folder the documents' relative paths are relative to, the working directory, for a
+    reader of the report that runs elsewhere (`nearsame.story`); none when no path is relative."""
+    if not any(d.path and not Path(d.path).is_absolute() for d in documents):
+        return None
+    try:
+        return str(Path.cwd())
+    except OSError:  # the working directory was removed
+        return None
 
 
 def _matches(

@@ -130,6 +130,8 @@ class Report:
     clusters: tuple[Cluster, ...]
     parameters: Mapping[str, Any] = field(default_factory=dict)
     version: str = ""
+    base: str | None = None
+    """The folder the documents' relative paths were read from (the run's working directory)."""
 
     def document(self, doc_id: str) -> DocumentReport:
         """The document with this id (``KeyError`` if absent)."""
@@ -145,9 +147,11 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (see the schema)."""
+        data: dict[str, Any] = {"schema": SCHEMA, "version": self.version}
+        if self.base is not None:
+            data["base"] = self.base
         return {
-            "schema": SCHEMA,
-            "version": self.version,
+            **data,
             "parameters": dict(self.parameters),
             "documents": [_document_dict(d) for d in self.documents],
             "matches": [_match_dict(m) for m in self.matches],
@@ -170,6 +174,7 @@ class Report:
             clusters=tuple(Cluster(c["canonical"], tuple(c["members"])) for c in data["clusters"]),
             parameters=data.get("parameters", {}),
             version=data.get("version", ""),
+            base=data.get("base"),
         )
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 from collections.abc import Callable, Coroutine
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, ParamSpec
 
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 
 from nearsame.document import Document
 from nearsame.errors import InputError
@@ -210,6 +214,29 @@ async def test_e_exports_the_current_view(
         assert written.read_text(encoding="utf-8").startswith(start)
 
 
+@pytest.mark.parametrize(("key", "suffix"), [("e", ".md"), ("E", ".html")])
+@pilot_test
+async def test_an_export_never_overwrites_a_file_and_says_the_name_it_took(
+    tmp_path: Path, key: str, suffix: str
+) -> None:
+    mine = tmp_path / f"nearsame-compare{suffix}"
+    mine.write_text("a file of the user's", encoding="utf-8")
+    app = create_app(story=seeds_story(), export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "c", key, key)
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+    assert mine.read_text(encoding="utf-8") == "a file of the user's"
+    second, third = (
+        tmp_path / f"nearsame-compare-2{suffix}",
+        tmp_path / f"nearsame-compare-3{suffix}",
+    )
+    assert sorted(tmp_path.iterdir()) == sorted([mine, second, third])
+    assert second.read_text(encoding="utf-8") == third.read_text(encoding="utf-8")
+    assert second.read_text(encoding="utf-8") != mine.read_text(encoding="utf-8")
+    assert said == [f"Exported to {second}", f"Exported to {third}"]
+
+
 @pytest.mark.parametrize("key", ["question_mark", "f1"])
 @pilot_test
 async def test_help_lists_every_binding_of_the_view(key: str) -> None:
@@ -220,6 +247,35 @@ async def test_help_lists_every_binding_of_the_view(key: str) -> None:
         assert isinstance(app.screen.view, CompareScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, CompareScreen)
+
+
+def help_lines(app: NearsameApp) -> list[str]:
+    """The help's rows as the terminal shows them: the keys, then what they do."""
+    assert isinstance(app.screen, HelpScreen)
+    out = io.StringIO()
+    Console(file=out, width=100).print(app.screen.query_one(Static).content)
+    return [line.strip() for line in out.getvalue().splitlines()[1:]]
+
+
+@pytest.mark.parametrize("keys", [("question_mark",), ("down", "c", "question_mark")])
+@pilot_test
+async def test_help_lists_each_key_once_each_with_what_it_does(keys: tuple[str, ...]) -> None:
+    # It listed `c` twice on the story view, Compare and "c,super+^c Copy selected text" (the
+    # keys ctrl+c and super+c of one binding, shown as one), and a `^c` that said nothing.
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*keys)
+        rows = [re.split(r"\s{2,}", line, maxsplit=1) for line in help_lines(app)]
+        assert all(len(row) == 2 and row[1] for row in rows), rows
+        shown = [key for row in rows for key in row[0].split(" / ")]
+        assert len(shown) == len(set(shown)), shown
+        assert ["^c / super+c", "Copy the text selected with the mouse"] in rows
+        assert ["? / f1", "Help"] in rows and ["q / ^q", "Quit"] in rows
+        assert isinstance(app.screen, HelpScreen)
+        if isinstance(app.screen.view, StoryScreen):
+            assert [key for key, what in rows if what == "Compare"] == ["c"]
+        else:
+            assert ["y", "Copy passage"] in rows
 
 
 @pilot_test

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-from terminal import needs_tmux, run_in, screen_has, screen_lacks, tmux, wait_for
+from terminal import needs_tmux, run_in, screen, screen_has, screen_lacks, tmux, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 NEARSAME = Path(sys.executable).parent / "nearsame"
@@ -41,3 +43,28 @@ def test_a_crash_inside_the_app_exits_non_zero(terminal: tuple[str, Path]) -> No
     start(name, status, env="NEARSAME_TUI_CRASH=1")
     wait_for(status.exists)
     assert status.read_text().strip() not in ("", "0")
+
+
+def test_a_saved_report_opened_from_another_directory_shows_its_texts(
+    terminal: tuple[str, Path], tmp_path: Path
+) -> None:
+    # The user's commands: `cd ROOT && nearsame report corpus --format json -o out/rel.json`,
+    # then `cd ELSEWHERE && nearsame tui ROOT/out/rel.json` and enter on an article (it stopped
+    # on an IndexError, the texts missing).
+    name, status = terminal
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    shutil.copytree(ROOT / "seeds", root / "corpus")
+    (root / "out").mkdir()
+    elsewhere.mkdir()
+    report = [str(NEARSAME), "report", "corpus", "--format", "json", "-o", "out/rel.json"]
+    assert subprocess.run(report, cwd=root, check=False).returncode == 1  # something shared
+    run_in(
+        name, f"cd {elsewhere} && {NEARSAME} tui {root}/out/rel.json; echo $? > {status}; sleep 30"
+    )
+    wait_for(screen_has(name, "Kim Jong Un appelle", "space marks two articles"), name=name)
+    assert "missing" not in screen(name)
+    tmux("send-keys", "-t", name, "Down", "Enter")
+    wait_for(screen_has(name, "what's new in", "first seen in"), name=name)
+    tmux("send-keys", "-t", name, "q")
+    wait_for(status.exists, name=name)
+    assert status.read_text().strip() == "0"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-from nearsame.render.spans import pieces, titled
+from nearsame.render.spans import MISSING, pieces, titled
 from nearsame.report import DocumentReport, Match, Report
 
 __all__ = ["render_html"]
@@ -51,14 +51,17 @@ def _link(document: DocumentReport) -> str:
     return f"<a href=#{_anchor(document)}><bdi>{escape(document.id)}</bdi></a>"
 
 
-def _side(text: str, match: Match, side: str) -> str:
+def _side(text: str | None, match: Match, side: str) -> str:
+    if text is None:
+        return f"<em>({MISSING})</em>"
     return "".join(
         f"{_TAGS[op][0]}{escape(piece)}{_TAGS[op][1]}" for piece, op in pieces(text, match, side)
     )
 
 
 def render_html(report: Report, texts: Mapping[str, str]) -> str:
-    """The report as a standalone HTML page."""
+    """The report as a standalone HTML page (a document without its text in ``texts`` has its
+    passages said to be missing)."""
     rows = []
     for document in report.documents:
         shared = 1 - document.novelty.new_share
@@ -77,16 +80,20 @@ def render_html(report: Report, texts: Mapping[str, str]) -> str:
         blocks.append(
             f"<h3>{match.kind} {match.score:.2f}{moved}: {_link(earlier)} → {_link(later)}</h3>"
             f"<div class='pair {classes}'>"
-            f"<div class=side{_text(earlier)}>{_side(texts[earlier.id], match, 'earlier')}</div>"
-            f"<div class=side{_text(later)}>{_side(texts[later.id], match, 'later')}</div></div>"
+            f"<div class=side{_text(earlier)}>{_side(texts.get(earlier.id), match, 'earlier')}</div>"
+            f"<div class=side{_text(later)}>{_side(texts.get(later.id), match, 'later')}</div></div>"
         )
     news = []
     for document in report.documents:
         if document.novelty.shared_chars and document.novelty.new_spans:
-            text = texts[document.id]
-            items = "".join(
-                f"<li class=new{_text(document)}>{escape(text[s:e])}</li>"
-                for s, e in document.novelty.new_spans
+            text = texts.get(document.id)
+            items = (
+                "".join(
+                    f"<li class=new{_text(document)}>{escape(text[s:e])}</li>"
+                    for s, e in document.novelty.new_spans
+                )
+                if text is not None
+                else f"<li><em>({MISSING})</em></li>"
             )
             news.append(
                 f"<h3>New in {_link(document)} <bdi{_text(document)}>{escape(titled(document))}</bdi></h3>"

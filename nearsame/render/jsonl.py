@@ -17,6 +17,7 @@ def render_jsonl(report: Report) -> str:
             "type": "header",
             "schema": SCHEMA,
             "version": data["version"],
+            **({"base": data["base"]} if "base" in data else {}),
             "parameters": data["parameters"],
         }
     ]

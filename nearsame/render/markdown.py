@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from nearsame.render.spans import pieces, short, titled
+from nearsame.render.spans import MISSING, pieces, short, titled
 from nearsame.report import Match, Report
 
 __all__ = ["render_markdown"]
@@ -86,9 +86,11 @@ def _line_start(line: str) -> str:
     return "\\" + line
 
 
-def _quote(text: str, match: Match, side: str) -> str:
+def _quote(text: str | None, match: Match, side: str) -> str:
     """One side of ``match`` as a block quote: the text between words as it is in ``text`` (its
     line breaks as line breaks of the quote), changed words between markers that render."""
+    if text is None:
+        return f"> *({MISSING})*"
     lines: list[list[tuple[str, str]]] = [[]]
     for piece, op in pieces(text, match, side):
         for number, part in enumerate(_LINE_BREAK.split(piece)):
@@ -115,7 +117,9 @@ def _quote(text: str, match: Match, side: str) -> str:
 
 
 def render_markdown(report: Report, texts: Mapping[str, str]) -> str:
-    """The report as Markdown: kept words plain, **changed or added** words bold, ~~dropped~~ struck."""
+    """The report as Markdown: kept words plain, **changed or added** words bold, ~~dropped~~ struck.
+
+    A document without its text in ``texts`` has its passages said to be missing."""
     lines = [
         "# nearsame report",
         "",
@@ -145,15 +149,19 @@ def render_markdown(report: Report, texts: Mapping[str, str]) -> str:
             lines += [
                 f"**{match.kind}** ({match.score:.2f}{moved}) from {_code(match.earlier.doc)}:",
                 "",
-                _quote(texts[match.earlier.doc], match, "earlier"),
+                _quote(texts.get(match.earlier.doc), match, "earlier"),
                 "",
-                _quote(texts[document.id], match, "later"),
+                _quote(texts.get(document.id), match, "later"),
                 "",
             ]
         if document.novelty.new_spans:
             lines += ["New in this article:", ""]
-            text = texts[document.id]
-            lines += [f"- {_escape(short(text[s:e], 200))}" for s, e in document.novelty.new_spans]
+            text = texts.get(document.id)
+            lines += (
+                [f"- {_escape(short(text[s:e], 200))}" for s, e in document.novelty.new_spans]
+                if text is not None
+                else [f"- *({MISSING})*"]
+            )
     for cluster in report.clusters:
         lines += [
             "",

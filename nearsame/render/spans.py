@@ -7,7 +7,10 @@ from collections.abc import Iterator, Sequence
 from nearsame.align import WordOp
 from nearsame.report import DocumentReport, Match
 
-__all__ = ["counted", "label", "pieces", "short", "titled"]
+__all__ = ["MISSING", "counted", "label", "pieces", "short", "titled"]
+
+MISSING = "text not available"
+"""What the renderings show for a passage of a document whose text they were not given."""
 
 
 def short(text: str, limit: int = 90) -> str:

@@ -120,8 +120,10 @@ class NearsameApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action of the current view, then the app's own."""
         yield from super().get_system_commands(screen)
+        actions: set[str] = set()
         for binding in bindings_of(type(screen)):
-            if binding.description:
+            if binding.description and binding.action not in actions:
+                actions.add(binding.action)
                 key = self.get_key_display(binding)
                 yield SystemCommand(
                     binding.description, f"{key}: {binding.action}",

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from nearsame.layout import Row, Segment, pair_matches, pair_rows
 from nearsame.render.spans import label
 from nearsame.render.views import pair_report
-from nearsame.report import Match, Report
+from nearsame.report import DocumentReport, Match, Report
 from nearsame.story import Story
 from nearsame.tui.screens.reader import ReaderScreen
 from nearsame.tui.widgets.passage import OP_STYLES, Passage
@@ -47,7 +47,9 @@ class CompareScreen(ReaderScreen):
         self.earlier = story.report.document(earlier)
         self.later = story.report.document(later)
         self.matches = pair_matches(story.report, earlier, later)
-        self.rows = pair_rows(story.text(earlier), story.text(later), self.matches)
+        self.rows: tuple[Row, ...] = ()
+        if not self.missing():
+            self.rows = pair_rows(story.text(earlier), story.text(later), self.matches)
         self.chosen: Layout | None = None
         self.current_match = match
 
@@ -78,7 +80,10 @@ class CompareScreen(ReaderScreen):
         )  # fmt: skip
 
     def match_count(self) -> int:
-        return len(self.matches)
+        return 0 if self.missing() else len(self.matches)
+
+    def shown_documents(self) -> list[DocumentReport]:
+        return [self.earlier, self.later]
 
     def export(self) -> tuple[Report, str]:
         return pair_report(self.story.report, self.earlier.id, self.later.id), "compare"
@@ -89,6 +94,8 @@ class CompareScreen(ReaderScreen):
         return text
 
     def body(self) -> list[Widget]:
+        if self.missing():
+            return [self.missing_notice()]
         if self.view_layout == "split":
             return [self._split_row(row) for row in self.rows]
         return [widget for row in self.rows for widget in self._inline_row(row)]

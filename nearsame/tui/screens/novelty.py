@@ -12,7 +12,7 @@ from textual.widget import Widget
 from nearsame.layout import Segment, added_words, novelty_segments, pair_matches
 from nearsame.render.spans import label
 from nearsame.render.views import novelty_report
-from nearsame.report import Report, SharedSpan
+from nearsame.report import DocumentReport, Report, SharedSpan
 from nearsame.story import Story
 from nearsame.tui.messages import OpenCompare
 from nearsame.tui.screens.reader import ReaderScreen
@@ -49,12 +49,17 @@ class NoveltyScreen(ReaderScreen):
         )  # fmt: skip
 
     def match_count(self) -> int:
-        return len(self.shared)
+        return 0 if self.missing() else len(self.shared)
+
+    def shown_documents(self) -> list[DocumentReport]:
+        return [self.document]
 
     def export(self) -> tuple[Report, str]:
         return novelty_report(self.story.report, self.document.id), "new"
 
     def body(self) -> list[Widget]:
+        if self.missing():
+            return [self.missing_notice()]
         text = self.story.text(self.document.id)
         return [self._passage(text, s) for s in novelty_segments(text, self.document)]
 

@@ -16,9 +16,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from nearsame.render.spans import label
 from nearsame.render.views import ExportFormat, render_view
-from nearsame.report import Report
+from nearsame.report import DocumentReport, Report
 from nearsame.story import Story
+from nearsame.tui.screens.help import COPY_SELECTION
 from nearsame.tui.widgets.passage import Passage
 
 __all__ = ["ReaderScreen"]
@@ -66,6 +68,7 @@ class ReaderScreen(Screen[None]):
         Binding("e", "export('markdown')", "Export Markdown"),
         Binding("E", "export('html')", "Export HTML", show=False),
         Binding("escape", "back", "Back"),
+        COPY_SELECTION,
     ]
 
     view_name = "view"
@@ -94,6 +97,30 @@ class ReaderScreen(Screen[None]):
     def export(self) -> tuple[Report, str]:
         """The part of the report the view shows, and a file name stem for its export."""
         raise NotImplementedError
+
+    def shown_documents(self) -> list[DocumentReport]:
+        """The documents whose text the body shows."""
+        raise NotImplementedError
+
+    def missing(self) -> list[DocumentReport]:
+        """The documents the view shows whose text was not found: the body says so instead."""
+        return [d for d in self.shown_documents() if not self.story.has_text(d.id)]
+
+    def missing_notice(self) -> Static:
+        """What the body shows when a text is missing: which, and how to get it."""
+        missing = self.missing()
+        lines = [
+            f"The text of {label(d)} is not available: the report does not carry it, and "
+            + (f"the file {d.path!r} was not found or has changed since." if d.path
+               else "it names no file to read it from.")
+            for d in missing
+        ]  # fmt: skip
+        lines += [
+            "",
+            "Save the report with the texts (nearsame report --format json --include-text), or "
+            "keep the articles where they were when the report was made.",
+        ]
+        return Static(Text("\n".join(lines), style="bold"), classes="missing")
 
     # Building.
     def compose(self) -> ComposeResult:
@@ -225,15 +252,23 @@ class ReaderScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
         self.search(event.value)
-        self.query_one("#search", _SearchField).shown = False
+        self._hide_search()
 
     def on_key(self, event: events.Key) -> None:
         field = self.query_one("#search", _SearchField)
         if event.key == "escape" and field.has_focus:
             event.stop()
             event.prevent_default()
-            field.shown = False
+            self._hide_search()
             self._step_passage(0)
+
+    def _hide_search(self) -> None:
+        """Hide the search field; if no passage took the focus from it (a view without any),
+        nothing keeps it, so that keys go to the view again."""
+        field = self.query_one("#search", _SearchField)
+        field.shown = False
+        if field.has_focus:
+            self.set_focus(None)
 
     def search(self, query: str) -> None:
         """Highlight ``query`` in every passage and go to the next passage that has it."""
@@ -266,17 +301,28 @@ class ReaderScreen(Screen[None]):
         self.notify(f"Copied {len(passage.body)} characters.")
 
     def action_export(self, fmt: ExportFormat) -> None:
-        """Write the current view as Markdown or HTML."""
+        """Write the current view as Markdown or HTML, to a new file (``nearsame-compare.md``, else
+        ``nearsame-compare-2.md``...: a file already there is never overwritten)."""
         report, stem = self.export()
         suffix = ".md" if fmt == "markdown" else ".html"
         folder = Path(getattr(self.app, "export_dir", Path.cwd()))
-        path = folder / f"nearsame-{stem}{suffix}"
-        try:
-            path.write_text(render_view(report, self.story.texts, fmt), encoding="utf-8")
-        except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
+        content = render_view(report, self.story.texts, fmt)
+        for number in range(1, 10_000):
+            path = folder / f"nearsame-{stem}{f'-{number}' * (number > 1)}{suffix}"
+            try:
+                with path.open("x", encoding="utf-8") as file:  # fails if it exists: no race
+                    file.write(content)
+            except FileExistsError:
+                continue
+            except OSError as error:
+                self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
+                return
+            break
+        else:
+            self.notify(f"Cannot write nearsame-{stem}{suffix}: too many exports", severity="error")
             return
-        self.notify(f"Exported to {path}")
+        missing = sum(1 for d in report.documents if not self.story.has_text(d.id))
+        self.notify(f"Exported to {path}" + (f" ({missing} text(s) not available)" * bool(missing)))
 
     def action_back(self) -> None:
         """Go back to the previous screen."""
@@ -288,7 +334,9 @@ class ReaderScreen(Screen[None]):
         """The status line: view, match position, search."""
         parts = [self.view_name]
         count = self.match_count()
-        if count:
+        if self.missing():
+            parts.append("text not available")
+        elif count:
             position = "-" if self.current_match is None else str(self.current_match + 1)
             parts.append(f"match {position}/{count}")
         else:

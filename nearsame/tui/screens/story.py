@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from nearsame.story import Story
 from nearsame.tui.messages import OpenCompare, OpenNovelty
+from nearsame.tui.screens.help import COPY_SELECTION
 from nearsame.tui.widgets.story_table import StoryTable
 
 __all__ = ["StoryScreen"]
@@ -31,6 +32,7 @@ class StoryScreen(Screen[None]):
         Binding("enter", "open", "Open"),
         Binding("c", "compare", "Compare"),
         Binding("w", "novelty", "What's new"),
+        COPY_SELECTION,
     ]
 
     def __init__(self, story: Story) -> None:
