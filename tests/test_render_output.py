@@ -12,17 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from test_cli_report import FIRST, SECOND
 
 ROOT = Path(__file__).parent.parent
-
-FIRST = (
-    "Heavy rain caused the River Ouse to burst its banks on Sunday, flooding more than 400 homes "
-    "in the city of York and forcing the evacuation of about 2,300 residents."
-)
-SECOND = (
-    "On Tuesday, the prime minister visited a rest centre set up in a school gymnasium and "
-    f"promised an extra 50 million pounds for flood defences in the region.\n\n{FIRST}"
-)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

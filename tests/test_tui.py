@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
-from collections.abc import Callable, Coroutine
-from functools import cache, wraps
+from functools import cache
 from pathlib import Path
-from typing import Any, ParamSpec
 
 import pytest
+from pilot import EARLIER, LATER, SEEDS, SIZE, pilot_test
 from rich.console import Console
 from textual.widgets import Static
 
@@ -27,21 +25,6 @@ from nearsame.tui.screens.reader import ReaderScreen
 from nearsame.tui.screens.story import StoryScreen
 from nearsame.tui.widgets.passage import Passage
 from nearsame.tui.widgets.story_table import StoryTable
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-EARLIER, LATER = "000_ba787c83ef70fcd0.txt", "003_792bb7683bd44ead.txt"
-SIZE = (160, 50)
-P = ParamSpec("P")
-
-
-def pilot_test(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
-    """Run an async Pilot test with asyncio (no async plugin needed)."""
-
-    @wraps(test)
-    def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 @cache

@@ -3,15 +3,14 @@ text that cannot be found shown as missing (never sliced)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec
+
+from pilot import EARLIER, LATER, SEEDS, SIZE, pilot_test
 
 from nearsame.loaders import load_documents
 from nearsame.story import Story, build_story, read_saved_report
@@ -20,21 +19,6 @@ from nearsame.tui.screens.compare import CompareScreen
 from nearsame.tui.screens.novelty import NoveltyScreen
 from nearsame.tui.screens.reader import ReaderScreen
 from nearsame.tui.screens.story import StoryScreen
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-EARLIER, LATER = "000_ba787c83ef70fcd0.txt", "003_792bb7683bd44ead.txt"
-SIZE = (160, 50)
-P = ParamSpec("P")
-
-
-def pilot_test(test: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:
-    """Run an async Pilot test with asyncio (no async plugin needed)."""
-
-    @wraps(test)
-    def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 @contextmanager
