@@ -339,3 +339,31 @@ async def test_q_quits_from_any_view() -> None:
         await pilot.press("down", "c", "q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@cache
+def wire_story() -> Story:
+    """Thirty wire articles with what the user test had: full ISO dates, long source names and
+    titles, more rows than an 80×24 terminal shows."""
+    documents = [
+        Document(
+            f"a{i:02d}",
+            f"Article {i}: " + " ".join(f"mot{i}x{j}" for j in range(40)) + ".",
+            title=f"Titre numéro {i} d'une dépêche assez longue pour déborder de l'écran",
+            date=f"2020-06-18T{8 + i // 6:02d}:{i % 6 * 10:02d}:30+02:00",
+            source="Orange avec Media Services",
+        )
+        for i in range(30)
+    ]
+    return build_story(documents)
+
+
+@pilot_test
+async def test_home_and_end_go_to_the_first_and_last_article() -> None:
+    app = create_app(story=wire_story())
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(StoryTable)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 and table.scroll_x == 0
+        await pilot.press("home")
+        assert table.cursor_row == 0 and table.scroll_x == 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from nearsame.layout import story_rows
@@ -23,6 +26,13 @@ def share_bar(new_share: float, width: int = BAR_WIDTH) -> Text:
 
 class StoryTable(DataTable[Text]):
     """Articles of a story; ``marked`` holds the ids chosen for a comparison (at most two)."""
+
+    # DataTable's home and end scroll sideways; in a list of articles they go to the first and
+    # the last one, as ctrl+home and ctrl+end do.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_top", "First article", show=False),
+        Binding("end", "scroll_bottom", "Last article", show=False),
+    ]
 
     def __init__(self, report: Report, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
