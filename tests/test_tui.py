@@ -367,3 +367,19 @@ async def test_home_and_end_go_to_the_first_and_last_article() -> None:
         assert table.cursor_row == table.row_count - 1 and table.scroll_x == 0
         await pilot.press("home")
         assert table.cursor_row == 0 and table.scroll_x == 0
+
+
+@pilot_test
+async def test_the_marks_are_cleared_once_their_comparison_opens() -> None:
+    # The marks stayed after the comparison, and enter on any other article compared the old
+    # pair again.
+    app = create_app(story=seeds_story())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "down", "space", "enter")
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("escape")
+        table = app.screen.query_one(StoryTable)
+        assert table.marked == []
+        assert {str(table.get_row(key)[0]) for key in table.rows} == {" "}
+        await pilot.press("enter")
+        assert isinstance(app.screen, NoveltyScreen) and app.screen.document.id == LATER

@@ -85,12 +85,14 @@ class StoryScreen(Screen[None]):
 
     def action_compare(self) -> None:
         """Compare the marked articles (or the marked one and the cursor's, or the cursor's and
-        its main source)."""
+        its main source); the marks, used, are cleared, so that back on the list enter opens the
+        article under the cursor again instead of the same comparison."""
         pair = self._pair()
         if pair is None:
             self.notify("Mark two articles with space, or pick one that reuses earlier text.")
             return
         first, second = sorted(pair, key=lambda d: self.story.report.document(d).position)
+        self.table.clear_marks()
         self.post_message(OpenCompare(first, second))
 
     def _pair(self) -> tuple[str, str] | None:

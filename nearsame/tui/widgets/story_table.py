@@ -74,6 +74,14 @@ class StoryTable(DataTable[Text]):
             self.marked.remove(doc)
         else:
             self.marked = [*self.marked, doc][-2:]
+        self._show_marks()
+
+    def clear_marks(self) -> None:
+        """Forget the marks (their comparison is open)."""
+        self.marked = []
+        self._show_marks()
+
+    def _show_marks(self) -> None:
         for row_key in self.rows:
             mark = "●" if row_key.value in self.marked else " "
             self.update_cell(row_key, self.ordered_columns[0].key, Text(mark, style="bold #e5c07b"))
