@@ -358,6 +358,34 @@ def wire_story() -> Story:
     return build_story(documents)
 
 
+def table_lines(table: StoryTable) -> list[str]:
+    """The table's lines as the terminal shows them."""
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+@pilot_test
+async def test_the_title_is_visible_at_80_columns_and_the_narrower_columns_give_way() -> None:
+    # At 80×24 the table showed #, date, source and the bar, and the titles only when scrolled
+    # sideways (End), which hid the number and the date.
+    app = create_app(story=wire_story())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(StoryTable)
+        header, first = table_lines(table)[:2]
+        assert "title" in header and "#" in header and "date" in header
+        assert "Titre numéro 0 d'une" in first and first.rstrip().endswith("…")
+        assert " 1 " in first and "2020-06-18" in first
+        assert table.max_scroll_x == 0
+    app = create_app(story=wire_story())
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(StoryTable)
+        first = table_lines(table)[1]
+        assert "2020-06-18T08:00:30+02:00" in first and "Orange avec Media Services" in first
+        assert "Titre numéro 0 d'une dépêche assez longue pour déborder de l'écran" in first
+        assert "…" not in first
+
+
 @pilot_test
 async def test_home_and_end_go_to_the_first_and_last_article() -> None:
     app = create_app(story=wire_story())
