@@ -3,6 +3,7 @@ count for a stream (`rich.progress`). Both are off when disabled, and vanish onc
 
 from __future__ import annotations
 
+import math
 import time
 
 from rich.console import Console
@@ -33,7 +34,7 @@ class ProgressBar:
 
     def __init__(self, enabled: bool, every: float = 10.0) -> None:
         console = Console(stderr=True)
-        self._plain = _Lines(every) if enabled and not console.is_terminal else None
+        self._plain = _Lines(console, every) if enabled and not console.is_terminal else None
         self._progress = Progress(
             TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, transient=True, disable=not enabled or self._plain is not None,
@@ -49,8 +50,9 @@ class ProgressBar:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self._plain is not None:
-            share = f" ({done / total:.0%})" if total else ""
-            self._plain.say(f"{stage}: {done:,}/{total:,}{share}", now=done >= total)
+            if done >= total or self._plain.due():  # the engine ends each stage once
+                share = f" ({done / total:.0%})" if total else ""
+                self._plain.say(f"{stage}: {done:,}/{total:,}{share}")
             return
         if stage not in self._tasks:
             self._tasks[stage] = self._progress.add_task(stage, total=total)
@@ -63,8 +65,8 @@ class ShareBar:
 
     def __init__(self, description: str, enabled: bool, every: float = 10.0) -> None:
         console = Console(stderr=True)
-        self._plain = _Lines(every) if enabled and not console.is_terminal else None
-        self._description = description
+        self._plain = _Lines(console, every) if enabled and not console.is_terminal else None
+        self._description, self._share = description, 0.0
         self._progress = Progress(
             TextColumn(description), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
             TimeRemainingColumn(), console=console, transient=True,
@@ -78,26 +80,35 @@ class ShareBar:
 
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
+        if self._plain is not None:
+            self._plain.say(self._line())
 
     def __call__(self, share: float) -> None:
         if self._plain is not None:
-            self._plain.say(f"{self._description}: {share:.0%}", now=share >= 1.0)
+            self._share = share
+            if self._plain.due():
+                self._plain.say(self._line())
             return
         self._progress.update(self._task, completed=share)
 
+    def _line(self) -> str:
+        return f"{self._description}: {self._share:.0%}"
+
 
 class _Lines:
-    """Plain progress lines on standard error, at most one every ``every`` seconds but those asked
-    for ``now`` (a stage that ends), each once."""
+    """Plain progress lines, for standard error that is a log file rather than a terminal: a
+    line is `due` once ``every`` seconds have passed since the last one (at once, the first, with
+    ``first_at_once``)."""
 
-    def __init__(self, every: float) -> None:
-        self._console = Console(stderr=True)
-        self._every, self._last, self._said = every, time.monotonic(), ""
+    def __init__(self, console: Console, every: float, *, first_at_once: bool = False) -> None:
+        self._console, self._every = console, every
+        self._last = -math.inf if first_at_once else time.monotonic()
 
-    def say(self, line: str, *, now: bool = False) -> None:
-        if line == self._said or not (now or time.monotonic() - self._last >= self._every):
-            return
-        self._last, self._said = time.monotonic(), line
+    def due(self) -> bool:
+        return time.monotonic() - self._last >= self._every
+
+    def say(self, line: str) -> None:
+        self._last = time.monotonic()
         self._console.print(f"nearsame: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -120,11 +131,12 @@ class StreamCounter:
 
     def __init__(self, description: str, done: str, enabled: bool, every: float = 10.0) -> None:
         console = Console(stderr=True)
-        self._plain = enabled and not console.is_terminal
-        self._every, self._last, self._started = every, 0.0, time.monotonic()
+        plain = enabled and not console.is_terminal
+        self._plain = _Lines(console, every, first_at_once=True) if plain else None
+        self._started = time.monotonic()
         self._counts = (0, 0)
         self._words = (description, done)
-        enabled = enabled and not self._plain
+        enabled = enabled and not plain
         self._progress = Progress(
             SpinnerColumn(), TextColumn(description),
             TextColumn("{task.fields[read]:,} read, {task.completed:,} " + done), _Rate(),
@@ -143,25 +155,21 @@ class StreamCounter:
 
     def __exit__(self, *exc: object) -> None:
         self._progress.stop()
-        if self._plain:
-            self._line()
+        if self._plain is not None:
+            self._plain.say(self._line())
 
     def update(self, read: int, done: int) -> None:
         """``read`` documents read so far, ``done`` of them done."""
         self._progress.update(self._task, completed=done, read=read)
-        if self._plain:
+        if self._plain is not None:
             self._counts = (read, done)
-            if time.monotonic() - self._last >= self._every:
-                self._line()
+            if self._plain.due():
+                self._plain.say(self._line())
 
-    def _line(self) -> None:
-        self._last = time.monotonic()
+    def _line(self) -> str:
         (read, done), (description, verb) = self._counts, self._words
-        rate = done / max(self._last - self._started, 1e-9)
-        self._progress.console.print(
-            f"nearsame: {description}: {read:,} read, {done:,} {verb} ({rate:,.0f}/s)",
-            markup=False, highlight=False, soft_wrap=True,
-        )  # fmt: skip
+        rate = done / max(time.monotonic() - self._started, 1e-9)
+        return f"{description}: {read:,} read, {done:,} {verb} ({rate:,.0f}/s)"
 
     def print(self, message: str) -> None:
         """``message`` on its own line above the count (as it is, no markup, no wrapping)."""
