@@ -41,6 +41,7 @@ from unidecode import unidecode
 from nearsame.memo import Memo
 
 __all__ = [
+    "APOSTROPHES",
     "CJK",
     "ELIDED",
     "ELISION_NORMS",
@@ -75,7 +76,8 @@ KANA_MARKS = "\uff9e\uff9f"
 #: byte order mark. Inside a word they are part of its token and `fold` drops them; elsewhere
 #: they are ignored, like spaces.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_APOS = "'\u2019\u02bc"
+#: The apostrophes: inside a word, part of it; after an elided word (``l'``), its end.
+APOSTROPHES = "'\u2019\u02bc"
 _GROUP_SEP = " \u00a0\u202f\u2009"
 #: The combining marks (Unicode categories Mn, Mc, Me): an accent written apart (``e`` + U+0301,
 #: text in NFD), the vowel signs of Devanagari, Bengali, Thai and the other Indic scripts, Arabic
@@ -163,7 +165,7 @@ _MARKED = rf"(?:(?:{MARK}++|[{INVISIBLE}]++(?=[^\W_{CJK}]|{MARK}))[^\W_{CJK}]*+)
 #: What may follow a word's first run of letters and digits and still be part of it: an
 #: apostrophe, an invisible character or a combining mark (or a character past the BMP, which
 #: `MARK` tells). One test of this class skips them all at the end of nearly every word.
-_WORD_MORE = rf"[{_APOS}{INVISIBLE}{_MARK_GATE[1:-1]}]"
+_WORD_MORE = rf"[{APOSTROPHES}{INVISIBLE}{_MARK_GATE[1:-1]}]"
 
 #: The elided words split from the word they lean on (``l'usine``, ``dell'esercito``), without
 #: their apostrophe: French, and Italian's articulated prepositions and other function words
@@ -325,10 +327,10 @@ _TOKEN_RE = re.compile(
     rf"|(?<=\d)(\d*[.,]\d+)(?![^\W{CJK}])"
     rf"|(?<=[{CJK}])(?:(?![{_MARK_GATE[1:-1]}{KANA_MARKS}])|(?:{MARK}|[{KANA_MARKS}])*+)"
     rf"|(?<=[^\W_{CJK}])[^\W_{CJK}]*+"
-    rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{_APOS}][^\W_{CJK}]++{_MARKED})*))?"
+    rf"(?:(?={_WORD_MORE}){_MARKED}((?:[{APOSTROPHES}][^\W_{CJK}]++{_MARKED})*))?"
     r"))"
 )
-_ELISION_RE = re.compile(rf"(?i)(?:{'|'.join(ELIDED)})[{_APOS}](?=\w)")
+_ELISION_RE = re.compile(rf"(?i)(?:{'|'.join(ELIDED)})[{APOSTROPHES}](?=\w)")
 _AFTER_WORD_RE = re.compile(rf"[^\W{CJK}]|[.,]")
 #: ``sys.intern(fold(word))`` of each word: the folded forms are one string object per distinct
 #: word.

@@ -21,7 +21,16 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from nearsame.normalize import CJK, INVISIBLE, KANA_MARKS, MARK, bmp_marks, composed, is_mark
+from nearsame.normalize import (
+    APOSTROPHES,
+    CJK,
+    INVISIBLE,
+    KANA_MARKS,
+    MARK,
+    bmp_marks,
+    composed,
+    is_mark,
+)
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "paragraph_spans", "segment"]
 
@@ -57,7 +66,6 @@ _TERMINAL_RE = re.compile(
 )
 #: The quotes that may stand between a stop and the next word with no space (scraped text).
 _GLUED_QUOTES = '"“”«»„'
-_APOSTROPHES = "'’"
 #: The stop first and the letters before it after: a look-behind tried at every position of the text
 #: is slow, a stop is found at once. Combining marks belong to the letter before them (``É`` written
 #: ``E`` + U+0301); after a mark, `_letters_before` checks the letters before the stop.
@@ -66,7 +74,7 @@ _APOSTROPHES = "'’"
 #: elided (``Girardin.L'agence``).
 _GLUED_RE = re.compile(
     rf"[.!?](?:(?<=[^\W\d_]{{2}}[.!?])|(?<={MARK}[.!?])|(?<=[^\W\d_][\"”»][.!?]))"
-    rf"([{_GLUED_QUOTES}]?)(?=[^\W\d_]{MARK}*+[{_APOSTROPHES}]?[^\W\d_])"
+    rf"([{_GLUED_QUOTES}]?)(?=[^\W\d_]{MARK}*+[{APOSTROPHES}]?[^\W\d_])"
 )
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _MARK_RE = re.compile(MARK)

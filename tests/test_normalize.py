@@ -186,7 +186,7 @@ def _reference_tokens(
     (how `tokenize` worked before it found every token with one `split`)."""
     import re
 
-    from nearsame.normalize import _APOS, _GROUP_SEP, CJK, ELIDED, INVISIBLE, KANA_MARKS, MARK
+    from nearsame.normalize import _GROUP_SEP, APOSTROPHES, CJK, ELIDED, INVISIBLE, KANA_MARKS, MARK
 
     letter = rf"[^\W_{CJK}]"
     # combining marks belong to the word, and invisible characters before its letters or marks
@@ -196,9 +196,9 @@ def _reference_tokens(
         rf"(?<![.,])(?<!{not_cjk_word})(\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}})+|\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+)(?!{not_cjk_word}|[.,]\d)"
         rf"|(\d+[.,]\d+)(?!{not_cjk_word})"
         rf"|([{CJK}](?:{MARK}|[{KANA_MARKS}])*)"
-        rf"|({letters}(?:[{_APOS}]{letters})*)"
+        rf"|({letters}(?:[{APOSTROPHES}]{letters})*)"
     )
-    elision_re = re.compile(rf"(?i)(?:{'|'.join(ELIDED)})[{_APOS}](?=\w)")
+    elision_re = re.compile(rf"(?i)(?:{'|'.join(ELIDED)})[{APOSTROPHES}](?=\w)")
     found = []
     for match in token_re.finditer(text, start, len(text) if end is None else end):
         word, s = match.group(), match.start()
