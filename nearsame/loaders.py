@@ -349,39 +349,38 @@ def _wide(data: bytes) -> str | None:
 
 
 def _decode(data: bytes, where: str, encoding: str | None = None) -> str | LoadProblem:
-    if encoding is not None:  # what the user says, whatever the bytes look like
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            return LoadProblem(
-                f"{where}:{line}",
-                f"not valid {encoding} (byte {error.start}: {data[error.start : error.start + 1]!r})",
-            )
-        if "\x00" in text[:8192]:
-            return LoadProblem(where, "binary file (it contains NUL characters)")
-        return text.removeprefix("\ufeff")
-    wide = _wide(data)
-    if wide is not None:  # spans are then in code points of the text after its mark
-        try:
-            return data.decode(wide)
-        except UnicodeDecodeError as error:
-            return LoadProblem(
-                where,
-                f"not valid {wide.upper()} (byte {error.start}); re-encode it as UTF-8, or name its"
-                " encoding if it is another (--encoding cp1252)",
-            )
-    if b"\x00" in data[:8192]:
-        return LoadProblem(where, "binary file (it contains NUL bytes)")
+    """``data`` as text: in ``encoding`` when one is named, whatever the bytes look like; else in
+    UTF-16 or UTF-32 after their byte-order mark, or in UTF-8."""
+    if encoding is None:
+        wide = _wide(data)
+        if wide is not None:  # spans are then in code points of the text after its mark
+            try:
+                return data.decode(wide)
+            except UnicodeDecodeError as error:
+                return LoadProblem(
+                    where,
+                    f"not valid {wide.upper()} (byte {error.start}); re-encode it as UTF-8, or"
+                    " name its encoding if it is another (--encoding cp1252)",
+                )
+        if b"\x00" in data[:8192]:
+            return LoadProblem(where, "binary file (it contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        byte = f"byte {error.start}: {data[error.start : error.start + 1]!r}"
+        if encoding is not None:
+            return LoadProblem(f"{where}:{line}", f"not valid {encoding} ({byte})")
         return LoadProblem(
             f"{where}:{line}",
-            f"not valid UTF-8 (byte {error.start}: {data[error.start : error.start + 1]!r}); "
-            "re-encode the file as UTF-8, or name its encoding (--encoding cp1252)",
+            f"not valid UTF-8 ({byte}); re-encode the file as UTF-8, or name its encoding"
+            " (--encoding cp1252)",
         )
+    if encoding is None:
+        return text
+    if "\x00" in text[:8192]:  # a NUL byte may belong to a character (UTF-16): NUL characters
+        return LoadProblem(where, "binary file (it contains NUL characters)")
+    return text.removeprefix("\ufeff")
 
 
 def _checked(
